@@ -1,0 +1,148 @@
+# csm - customer service management as Unix filters.
+#
+#   make            build the tools and libcsm.a into $(B)/
+#   make check      run every test, then again under ASan+UBSan
+#   make demo       ingest the bundled sample into a temporary store
+#   make bench      generate 1,000,000 tickets and time ingest vs sqlite3
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make lint       mandoc, shellcheck, options vs man vs completions
+#
+# Build dependencies are checked (and installed with apt-get when run as
+# root) by scripts/deps; `make WERROR=` builds without -Werror.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+B ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+SANITIZE ?=
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wwrite-strings -Wvla -Wformat=2 -Wcast-qual -Wundef -fno-common
+PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 jansson 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs sqlite3 jansson 2>/dev/null || \
+	echo -lsqlite3 -ljansson)
+CSV_LIBS ?= -lcsv
+SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) \
+	$(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -Ilib -pthread -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
+LIBS = $(PKG_LIBS) $(CSV_LIBS) -lm
+
+TOOLS = csm csm-ingest
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CMD_OBJ = $(B)/cmd/common.o
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BINS = $(TOOLS:%=$(B)/bin/%) $(B)/bin/csm-gen
+MANS = $(wildcard man/*.[1-9])
+DEPS_STAMP = $(B)/.deps-ok
+
+all: $(BINS) $(B)/libcsm.a
+
+$(DEPS_STAMP): scripts/deps
+	@mkdir -p $(@D)
+	@scripts/deps build
+	@touch $@
+
+$(B)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libcsm.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/bin/%: $(B)/cmd/%.o $(CMD_OBJ) $(B)/libcsm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJ) $(B)/libcsm.a $(LIBS)
+
+$(B)/bin/csm-gen: $(B)/tools/csm-gen.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -lm
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcsm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libcsm.a $(LIBS)
+
+units: $(UNITS)
+
+# The suite once, against the tools in $(B).
+test: all units
+	@scripts/deps check
+	tests/run $(B)
+
+# The suite twice: a plain build, then ASan+UBSan in build/san.
+check: test
+	$(MAKE) B=build/san SANITIZE=address,undefined \
+		CFLAGS="-O1 -g" test
+
+check-valgrind: all units
+	VALGRIND=1 tests/run $(B)
+
+demo: all
+	@scripts/demo $(B)
+
+bench: all
+	@scripts/deps bench
+	bench/run $(B)
+
+# Regenerates the bundled sample; tests check it is reproducible.
+sample: $(B)/bin/csm-gen
+	scripts/mksample $(B)/bin/csm-gen sample
+
+lint: all
+	@scripts/deps lint
+	tests/lint/run $(B)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	for t in $(TOOLS); do \
+		install -m 755 $(B)/bin/$$t $(DESTDIR)$(BINDIR)/$$t || exit; \
+	done
+	for m in $(MANS); do \
+		s=$${m##*.}; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit; \
+	done
+	install -m 644 completions/csm.bash $(DESTDIR)$(BASHCOMPDIR)/csm
+	for t in $(TOOLS); do \
+		[ $$t = csm ] && continue; \
+		ln -sf csm $(DESTDIR)$(BASHCOMPDIR)/$$t || exit; \
+	done
+	install -m 644 completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm
+	install -m 644 completions/*.fish $(DESTDIR)$(FISHCOMPDIR)/
+
+uninstall:
+	for t in $(TOOLS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+	done
+	for m in $(MANS); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_csm
+	for f in completions/*.fish; do \
+		rm -f $(DESTDIR)$(FISHCOMPDIR)/$${f##*/}; \
+	done
+
+format:
+	git clang-format
+
+clean:
+	rm -rf build
+
+.PHONY: all units test check check-valgrind demo bench sample lint install \
+	uninstall format clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,632 @@
+/*
+ * config.c - the git-config style parser of csm.conf(5).
+ *
+ *	# comment			; comment
+ *	[section]			[section "name"]
+ *		key = value		key = "quoted value"
+ *		key = a long \
+ *		      value		key			(boolean true)
+ *	[include]
+ *		path = other.conf	(relative to this file)
+ *
+ * Two departures from git-config, both because our values are expressions
+ * and lists: a value keeps its quotes unless it is one quoted string as a
+ * whole, and '#' or ';' starts a comment only at the start of a value or
+ * after white space.  Errors name file:line:column.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csm.h"
+
+#define MAX_INCLUDE_DEPTH 10
+
+struct csm_conf {
+	struct csm_conf_entry *v;
+	size_t		 n, cap;
+	char		**strs;		/* every string we own */
+	size_t		 nstrs, strcap;
+};
+
+struct parser {
+	struct csm_conf	*conf;
+	const char	*text;
+	size_t		 len, pos;
+	const char	*file;		/* owned by conf */
+	long		 line;
+	size_t		 linestart;
+	char		*section, *name;
+	int		 depth;
+	struct csm_err	*err;
+};
+
+static char *
+keep(struct csm_conf *c, const char *s, size_t len)
+{
+	char *p;
+
+	if (c->nstrs == c->strcap) {
+		size_t cap = c->strcap ? c->strcap * 2 : 64;
+		char **q = realloc(c->strs, cap * sizeof(*q));
+
+		if (q == NULL)
+			return NULL;
+		c->strs = q;
+		c->strcap = cap;
+	}
+	p = malloc(len + 1);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	c->strs[c->nstrs++] = p;
+	return p;
+}
+
+/* An empty configuration.  Returns new, or NULL when out of memory. */
+struct csm_conf *
+csm_conf_new(void)
+{
+	return calloc(1, sizeof(struct csm_conf));
+}
+
+/* Frees conf and every string of its entries; NULL is a no-op. */
+void
+csm_conf_free(struct csm_conf *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nstrs; i++)
+		free(conf->strs[i]);
+	free(conf->strs);
+	free(conf->v);
+	free(conf);
+}
+
+static long
+col(const struct parser *p)
+{
+	return (long)(p->pos - p->linestart) + 1;
+}
+
+static int
+fail(struct parser *p, long c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct parser *p, long c, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->err != NULL) {
+		p->err->line = p->line;
+		p->err->col = c;
+	}
+	return csm_err_set(p->err, CSM_ECONFIG, "%s:%ld:%ld: %s", p->file,
+	    p->line, c, msg);
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int
+is_keychar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static int
+peek(const struct parser *p)
+{
+	return p->pos < p->len ? (unsigned char)p->text[p->pos] : -1;
+}
+
+static void
+skip_space(struct parser *p)
+{
+	while (p->pos < p->len && is_space(p->text[p->pos]))
+		p->pos++;
+}
+
+/* Moves past the end of the line; a trailing comment is allowed. */
+static int
+end_line(struct parser *p)
+{
+	skip_space(p);
+	if (peek(p) == '#' || peek(p) == ';')
+		while (p->pos < p->len && p->text[p->pos] != '\n')
+			p->pos++;
+	if (p->pos < p->len && p->text[p->pos] != '\n')
+		return fail(p, col(p), "unexpected '%c' at end of line",
+		    p->text[p->pos]);
+	if (p->pos < p->len)
+		p->pos++;
+	p->line++;
+	p->linestart = p->pos;
+	return 0;
+}
+
+static char *
+lower(char *s)
+{
+	char *q;
+
+	for (q = s; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return s;
+}
+
+static int
+parse_section(struct parser *p)
+{
+	size_t start;
+	struct csm_buf name = {0};
+	int c;
+
+	p->pos++;	/* '[' */
+	skip_space(p);
+	start = p->pos;
+	while ((c = peek(p)) != -1 && (is_keychar(c) || c == '.'))
+		p->pos++;
+	if (p->pos == start)
+		return fail(p, col(p), "expected a section name after '['");
+	p->section = keep(p->conf, p->text + start, p->pos - start);
+	if (p->section == NULL)
+		return fail(p, col(p), "out of memory");
+	lower(p->section);
+	p->name = NULL;
+	skip_space(p);
+	if (peek(p) == '"') {
+		long qcol = col(p);
+
+		p->pos++;
+		for (;;) {
+			c = peek(p);
+			if (c == -1 || c == '\n') {
+				csm_buf_free(&name);
+				return fail(p, qcol, "unterminated section "
+				    "name");
+			}
+			p->pos++;
+			if (c == '"')
+				break;
+			if (c == '\\') {
+				c = peek(p);
+				if (c == -1 || c == '\n')
+					continue;
+				p->pos++;
+			}
+			csm_buf_addc(&name, (char)c);
+		}
+		p->name = keep(p->conf, name.p ? name.p : "", name.len);
+		csm_buf_free(&name);
+		if (p->name == NULL)
+			return fail(p, col(p), "out of memory");
+		skip_space(p);
+	}
+	if (peek(p) != ']')
+		return fail(p, col(p), "expected ']' to close the section "
+		    "header");
+	p->pos++;
+	return end_line(p);
+}
+
+static int parse_file(struct parser *outer, const char *path);
+
+/*
+ * Reads a value up to the end of its line (following backslash
+ * continuations), dropping a trailing comment and outer white space, and
+ * unquoting it when it is one quoted string.
+ */
+static int
+parse_value(struct parser *p, struct csm_buf *v, long *vcol)
+{
+	int inq = 0, c, quoted_whole;
+	size_t firstclose = 0, firstq = (size_t)-1, trail;
+
+	skip_space(p);
+	*vcol = col(p);
+	for (;;) {
+		c = peek(p);
+		if (c == -1 || c == '\n') {
+			if (inq)
+				return fail(p, col(p), "unterminated quoted "
+				    "string");
+			break;
+		}
+		if (c == '\\' && p->pos + 1 < p->len &&
+		    (p->text[p->pos + 1] == '\n' ||
+		    (p->text[p->pos + 1] == '\r' && p->pos + 2 < p->len &&
+		    p->text[p->pos + 2] == '\n'))) {
+			/* Continuation: join the next line. */
+			p->pos += p->text[p->pos + 1] == '\r' ? 3 : 2;
+			p->line++;
+			p->linestart = p->pos;
+			continue;
+		}
+		if (!inq && (c == '#' || c == ';') &&
+		    (v->len == 0 || is_space(v->p[v->len - 1])))
+			break;
+		p->pos++;
+		if (c == '"') {
+			if (!inq && firstq == (size_t)-1)
+				firstq = v->len;
+			if (inq && firstclose == 0)
+				firstclose = v->len;
+			inq = !inq;
+		} else if (c == '\\' && inq && peek(p) != -1 &&
+		    peek(p) != '\n') {
+			csm_buf_addc(v, (char)c);
+			c = peek(p);
+			p->pos++;
+		}
+		if (csm_buf_addc(v, (char)c) < 0)
+			return fail(p, col(p), "out of memory");
+	}
+	while (p->pos < p->len && p->text[p->pos] != '\n')
+		p->pos++;
+	trail = v->len;
+	while (trail > 0 && is_space(v->p[trail - 1]))
+		trail--;
+	v->len = trail;
+	if (v->p != NULL)
+		v->p[v->len] = '\0';
+	quoted_whole = v->len >= 2 && firstq == 0 &&
+	    firstclose == v->len - 1;
+	if (quoted_whole) {
+		/* One quoted string: strip the quotes, undo escapes. */
+		size_t i, o = 0;
+
+		for (i = 1; i + 1 < v->len; i++) {
+			char ch = v->p[i];
+
+			if (ch == '\\' && i + 2 < v->len) {
+				ch = v->p[++i];
+				ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch;
+			}
+			v->p[o++] = ch;
+		}
+		v->len = o;
+		v->p[o] = '\0';
+		(*vcol)++;
+	}
+	return 0;
+}
+
+static int
+add_entry(struct parser *p, const char *key, const char *value, long vcol)
+{
+	struct csm_conf *c = p->conf;
+	struct csm_conf_entry *e;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 32;
+
+		e = realloc(c->v, cap * sizeof(*e));
+		if (e == NULL)
+			return fail(p, vcol, "out of memory");
+		c->v = e;
+		c->cap = cap;
+	}
+	e = &c->v[c->n++];
+	e->section = p->section;
+	e->name = p->name;
+	e->key = key;
+	e->value = value;
+	e->file = p->file;
+	e->line = p->line;
+	e->col = vcol;
+	return 0;
+}
+
+/* The directory part of path joined with rel (unless rel is absolute). */
+static char *
+relative(const char *path, const char *rel)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl;
+	char *out;
+
+	if (rel[0] == '/' || slash == NULL)
+		return strdup(rel);
+	dl = (size_t)(slash - path) + 1;
+	out = malloc(dl + strlen(rel) + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, path, dl);
+	strcpy(out + dl, rel);
+	return out;
+}
+
+static int
+parse_entry(struct parser *p)
+{
+	size_t start = p->pos;
+	long kcol = col(p), vcol, line;
+	struct csm_buf v = {0};
+	char *key, *value;
+	int rc;
+
+	if (p->section == NULL)
+		return fail(p, kcol, "key outside of a [section]");
+	if (!((peek(p) >= 'a' && peek(p) <= 'z') ||
+	    (peek(p) >= 'A' && peek(p) <= 'Z')))
+		return fail(p, kcol, "a key must start with a letter");
+	while (peek(p) != -1 && is_keychar(peek(p)))
+		p->pos++;
+	key = keep(p->conf, p->text + start, p->pos - start);
+	if (key == NULL)
+		return fail(p, kcol, "out of memory");
+	lower(key);
+	skip_space(p);
+	line = p->line;
+	if (peek(p) == '=') {
+		p->pos++;
+		if (parse_value(p, &v, &vcol) < 0) {
+			csm_buf_free(&v);
+			return -1;
+		}
+	} else if (peek(p) == -1 || peek(p) == '\n' || peek(p) == '#' ||
+	    peek(p) == ';') {
+		vcol = col(p);
+		csm_buf_add(&v, "true", 4);	/* a bare key is true */
+	} else
+		return fail(p, col(p), "expected '=' after key '%s'", key);
+	value = keep(p->conf, v.p ? v.p : "", v.len);
+	csm_buf_free(&v);
+	if (value == NULL)
+		return fail(p, vcol, "out of memory");
+	{
+		/* The entry belongs to the line the key is on. */
+		long now = p->line;
+
+		p->line = line;
+		rc = add_entry(p, key, value, vcol);
+		p->line = now;
+	}
+	if (rc < 0)
+		return -1;
+	if (strcmp(p->section, "include") == 0 && strcmp(key, "path") == 0) {
+		char *inc = relative(p->file, value);
+		long now = p->line;
+
+		if (inc == NULL)
+			return fail(p, vcol, "out of memory");
+		p->line = line;
+		rc = parse_file(p, inc);
+		p->line = now;
+		free(inc);
+		if (rc < 0)
+			return -1;
+	}
+	return end_line(p);
+}
+
+static int
+parse_text(struct parser *p)
+{
+	size_t bad;
+
+	if (!csm_utf8_valid(p->text, p->len, &bad)) {
+		size_t i;
+
+		for (i = 0; i < bad; i++)
+			if (p->text[i] == '\n') {
+				p->line++;
+				p->linestart = i + 1;
+			}
+		p->pos = bad;
+		return fail(p, col(p), "%s", p->text[bad] == '\0' ?
+		    "NUL byte" : "invalid UTF-8");
+	}
+	if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
+		p->pos = p->linestart = 3;
+	while (p->pos < p->len) {
+		skip_space(p);
+		switch (peek(p)) {
+		case -1:
+			return 0;
+		case '\n':
+		case '#':
+		case ';':
+			if (end_line(p) < 0)
+				return -1;
+			break;
+		case '[':
+			if (parse_section(p) < 0)
+				return -1;
+			break;
+		default:
+			if (parse_entry(p) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_all(const char *path, char **text, size_t *len, int *eno)
+{
+	FILE *fp = fopen(path, "rb");
+	struct csm_buf b = {0};
+	char chunk[8192];
+	size_t n;
+
+	if (fp == NULL) {
+		*eno = errno;
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (csm_buf_add(&b, chunk, n) < 0 || b.len > CSM_MAX_RECORD) {
+			*eno = b.len > CSM_MAX_RECORD ? EFBIG : ENOMEM;
+			goto fail;
+		}
+	if (ferror(fp)) {
+		*eno = errno;
+		goto fail;
+	}
+	fclose(fp);
+	*text = b.p ? b.p : strdup("");
+	*len = b.len;
+	return *text ? 0 : -1;
+fail:
+	fclose(fp);
+	csm_buf_free(&b);
+	return -1;
+}
+
+/* Parses an included file in the context of outer. */
+static int
+parse_file(struct parser *outer, const char *path)
+{
+	struct parser p;
+	char *text;
+	size_t len;
+	int eno = 0, rc;
+
+	if (outer->depth >= MAX_INCLUDE_DEPTH)
+		return fail(outer, 1, "includes nested deeper than %d (a "
+		    "loop?)", MAX_INCLUDE_DEPTH);
+	if (read_all(path, &text, &len, &eno) < 0)
+		return fail(outer, 1, "cannot read include '%s': %s", path,
+		    strerror(eno));
+	memset(&p, 0, sizeof(p));
+	p.conf = outer->conf;
+	p.text = text;
+	p.len = len;
+	p.line = 1;
+	p.depth = outer->depth + 1;
+	p.err = outer->err;
+	p.file = keep(p.conf, path, strlen(path));
+	rc = p.file ? parse_text(&p) : fail(outer, 1, "out of memory");
+	free(text);
+	return rc;
+}
+
+/*
+ * Parses len bytes of text; name is used in messages.  Returns new, or
+ * NULL with err (CSM_ECONFIG).
+ */
+struct csm_conf *
+csm_conf_parse(const char *text, size_t len, const char *name,
+    struct csm_err *err)
+{
+	struct parser p;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = csm_conf_new();
+	if (p.conf == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	p.text = text;
+	p.len = len;
+	p.line = 1;
+	p.err = err;
+	p.file = keep(p.conf, name, strlen(name));
+	if (p.file == NULL || parse_text(&p) < 0) {
+		if (p.file == NULL)
+			csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		csm_conf_free(p.conf);
+		return NULL;
+	}
+	return p.conf;
+}
+
+/*
+ * Reads and parses the file at path.  Returns new, or NULL with err:
+ * CSM_ENOINPUT when it cannot be read, CSM_ECONFIG when it is wrong.
+ */
+struct csm_conf *
+csm_conf_load(const char *path, struct csm_err *err)
+{
+	struct csm_conf *c;
+	char *text;
+	size_t len;
+	int eno = 0;
+
+	if (read_all(path, &text, &len, &eno) < 0) {
+		csm_err_set(err, eno == ENOENT ? CSM_ENOINPUT : CSM_ECONFIG,
+		    "%s: %s", path, strerror(eno));
+		return NULL;
+	}
+	c = csm_conf_parse(text, len, path, err);
+	free(text);
+	return c;
+}
+
+/* Every entry in file order (borrowed). */
+const struct csm_conf_entry *
+csm_conf_entries(const struct csm_conf *conf, size_t *n)
+{
+	*n = conf->n;
+	return conf->v;
+}
+
+/* The last entry for section[.name].key, or NULL (borrowed). */
+const struct csm_conf_entry *
+csm_conf_get(const struct csm_conf *conf, const char *section,
+    const char *name, const char *key)
+{
+	size_t i;
+
+	for (i = conf->n; i-- > 0;) {
+		const struct csm_conf_entry *e = &conf->v[i];
+
+		if (strcmp(e->section, section) != 0 ||
+		    strcmp(e->key, key) != 0)
+			continue;
+		if ((name == NULL) != (e->name == NULL))
+			continue;
+		if (name != NULL && strcmp(name, e->name) != 0)
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+/* Fills err with "file:line:col: message" for entry e; returns -1. */
+int
+csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,
+    const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err != NULL) {
+		err->line = e->line;
+		err->col = e->col;
+	}
+	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", e->file,
+	    e->line, e->col, msg);
+}
+
+/* 1 for true/yes/on/1, 0 for false/no/off/0, -1 for anything else. */
+int
+csm_conf_bool(const char *v)
+{
+	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0)
+		return 1;
+	if (strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
+		return 0;
+	return -1;
+}

@@ -1,0 +1,338 @@
+/*
+ * csm.h - the one public header of libcsm, the library every csm tool is
+ * built on.
+ *
+ * The library never prints and never exits: each call that can fail returns
+ * a status and fills a struct csm_err.  Pointer comments say who owns what:
+ * "new" (the caller frees it), "borrowed" (valid until the stated event) or
+ * "takes" (the callee owns it from then on).
+ */
+#ifndef CSM_H
+#define CSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#define CSM_VERSION "0.1.0"
+
+/* Records and lines larger than this are a data error, not an allocation. */
+#define CSM_MAX_RECORD (16u * 1024 * 1024)
+
+/*
+ * Errors.  Each code maps to one exit status of the tools (csm(7)).
+ */
+enum {
+	CSM_OK = 0,
+	CSM_EDATA,	/* bad input data (65) */
+	CSM_ENOINPUT,	/* an input cannot be opened (66) */
+	CSM_EINTERNAL,	/* internal error, out of memory (70) */
+	CSM_ECANTCREAT,	/* cannot create output or store (73) */
+	CSM_EIO,	/* read or write error (74) */
+	CSM_EBUSY,	/* store busy after the timeout: retry (75) */
+	CSM_ECONFIG,	/* bad configuration (78) */
+	CSM_EUSAGE	/* bad argument (64) */
+};
+
+struct csm_err {
+	int	code;		/* CSM_OK, CSM_EDATA, ... */
+	long	line;		/* 1-based input line, 0 if none */
+	long	col;		/* 1-based column (bytes), 0 if none */
+	char	msg[256];	/* filled at the failure site */
+};
+
+/* Fills err (which may be NULL) and returns -1, so "return csm_err_set()". */
+int csm_err_set(struct csm_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void csm_err_clear(struct csm_err *err);
+/* The exit status (sysexits) that a tool uses for an error code. */
+int csm_err_exit(int code);
+
+/*
+ * Text: UTF-8 checks, display width, escaping for messages.
+ */
+
+/* Returns 1 if s[0..len) is valid UTF-8 without NUL, else 0 and *bad the
+ * offset of the first bad byte (bad may be NULL). Overlong forms and
+ * surrogates are invalid. */
+int csm_utf8_valid(const char *s, size_t len, size_t *bad);
+/* Decodes one code point at s (valid UTF-8 assumed); returns its length. */
+size_t csm_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Display width of a code point: 0 combining/control, 2 East Asian wide
+ * and emoji, else 1 (ambiguous counts 1). */
+int csm_width_cp(uint32_t cp);
+/* Display width of a UTF-8 string. */
+size_t csm_width(const char *s, size_t len);
+/* Number of bytes of s that fit in maxw columns without splitting a
+ * character; the width used is stored in *used (may be NULL). */
+size_t csm_width_fit(const char *s, size_t len, size_t maxw, size_t *used);
+/*
+ * Writes s into buf (size n) for a one-line message: control characters,
+ * quotes and backslashes escaped as in JSON, invalid bytes as \xNN, cut
+ * with "..." when longer than the buffer.  Returns buf.
+ */
+char *csm_escape(const char *s, size_t len, char *buf, size_t n);
+
+/*
+ * Time: instants are int64_t seconds since the epoch (UTC).  Time zones are
+ * IANA zones read from the system's TZif files, or fixed offsets.
+ */
+struct csm_tz;
+
+/* A broken-down local time. */
+struct csm_tm {
+	int	year;		/* 0 .. 9999 */
+	int	mon;		/* 1 .. 12 */
+	int	day;		/* 1 .. 31 */
+	int	hour, min, sec;
+	int	wday;		/* 0 = Sunday */
+	int	yday;		/* 0 .. 365 */
+	int	off;		/* seconds east of UTC */
+};
+
+/*
+ * Loads a zone: "UTC", an IANA name ("Asia/Shanghai"), a fixed offset
+ * ("+08:00"), or NULL/"" for the system zone ($TZ, else /etc/localtime,
+ * else UTC).  Returns new, or NULL with err (CSM_ECONFIG) for an unknown
+ * zone.
+ */
+struct csm_tz *csm_tz_load(const char *name, struct csm_err *err);
+void csm_tz_free(struct csm_tz *tz);
+/* The zone's name as given (borrowed, valid while tz lives). */
+const char *csm_tz_name(const struct csm_tz *tz);
+/* Offset from UTC in seconds at instant t. */
+int csm_tz_offset(const struct csm_tz *tz, int64_t t);
+/* Instant to local broken-down time. */
+void csm_tz_local(const struct csm_tz *tz, int64_t t, struct csm_tm *tm);
+/*
+ * Local wall time (year..sec of tm, other fields ignored) to an instant.  A
+ * time in a DST gap is moved forward by the gap; an ambiguous time takes the
+ * earlier instant.
+ */
+int64_t csm_tz_utc(const struct csm_tz *tz, const struct csm_tm *tm);
+
+/* Days since 1970-01-01 of a civil date, and back. */
+int64_t csm_days_from_civil(int y, int m, int d);
+void csm_civil_from_days(int64_t days, int *y, int *m, int *d);
+
+/*
+ * Parses an ISO 8601 / RFC 3339 time: "2026-11-20T09:30:00+08:00", "Z",
+ * a space for "T", fractions of a second (dropped), minutes without
+ * seconds, a date alone (local midnight).  Without an offset the time is
+ * local to tz.  Returns 0, or -1 with err (CSM_EDATA).
+ */
+int csm_time_parse(const char *s, size_t len, const struct csm_tz *tz,
+    int64_t *t, struct csm_err *err);
+/* Writes t as RFC 3339 in zone tz into buf (at least 32 bytes); returns the
+ * length.  "2026-11-20T09:30:00+08:00"; "Z" is never used. */
+size_t csm_time_format(int64_t t, const struct csm_tz *tz, char *buf);
+/* Parses a duration: "90s", "45m", "2h", "3d", "1w", "1h30m", or plain
+ * seconds.  Returns 0, or -1 with err. */
+int csm_dur_parse(const char *s, size_t len, int64_t *secs,
+    struct csm_err *err);
+/* Writes a duration in its largest exact unit ("2h", "90s", "3d") into buf
+ * (at least 24 bytes); returns the length. */
+size_t csm_dur_format(int64_t secs, char *buf);
+
+/*
+ * Records: streaming readers and writers of JSONL, CSV and TSV, and an
+ * aligned table writer.  A record is a JSON object; CSV and TSV fields
+ * arrive as strings keyed by the header, an empty field is absent.
+ */
+enum csm_fmt {
+	CSM_FMT_AUTO = 0,	/* readers: by extension, else JSONL */
+	CSM_FMT_JSONL,
+	CSM_FMT_CSV,
+	CSM_FMT_TSV,
+	CSM_FMT_TABLE		/* writers only */
+};
+
+/* "jsonl" (or "json", "ndjson"), "csv", "tsv", "table"; -1 if unknown. */
+int csm_fmt_parse(const char *name);
+/* The format a file name implies by its extension, else CSM_FMT_AUTO. */
+enum csm_fmt csm_fmt_of_path(const char *path);
+
+struct csm_reader;
+
+struct csm_rec {
+	json_t		*obj;	 /* new: the caller owns it (NULL on error) */
+	long		 line;	 /* the line the record starts on */
+	const char	*raw;	 /* borrowed until the next read: the record's
+				  * bytes as read, without its last newline */
+	size_t		 rawlen;
+};
+
+/*
+ * Opens path ("-" for stdin) for reading records in format fmt (AUTO: by
+ * extension, else JSONL).  encoding NULL or "utf-8" reads UTF-8; any other
+ * iconv(3) name ("gbk", "gb18030") is converted line by line.  Returns
+ * new, or NULL with err (CSM_ENOINPUT, CSM_EUSAGE for an unknown encoding).
+ */
+struct csm_reader *csm_reader_open(const char *path, enum csm_fmt fmt,
+    const char *encoding, struct csm_err *err);
+/* Reads the next record into rec.  Returns 1 for a record, 0 at the end,
+ * -1 for a bad record (err names line and reason, rec->raw holds its bytes;
+ * reading can go on), -2 for an I/O error (reading must stop). */
+int csm_reader_next(struct csm_reader *r, struct csm_rec *rec,
+    struct csm_err *err);
+/* "stdin" or the path (borrowed, valid while r lives). */
+const char *csm_reader_name(const struct csm_reader *r);
+/* Bytes consumed so far and the input's size (0 if not a regular file). */
+void csm_reader_progress(const struct csm_reader *r, uint64_t *done,
+    uint64_t *total);
+void csm_reader_close(struct csm_reader *r);
+
+/* Writer flags. */
+#define CSM_W_BOM	 0x01	/* CSV: UTF-8 byte order mark first */
+#define CSM_W_CRLF	 0x02	/* CSV: \r\n line ends */
+#define CSM_W_EXCEL_SAFE 0x04	/* CSV: ' before = + - @ */
+#define CSM_W_COLOR	 0x08	/* table: bold header */
+
+struct csm_writer;
+
+/*
+ * A writer of records in fmt to fp (borrowed until csm_writer_free).  cols
+ * (NULL-terminated, borrowed for the writer's life) fixes the columns of
+ * CSV, TSV and tables; JSONL writes whatever fields are given, in the order
+ * given.  Output is buffered until csm_writer_flush (tables: until the
+ * writer is finished).  Returns new.
+ */
+struct csm_writer *csm_writer_new(FILE *fp, enum csm_fmt fmt,
+    const char *const *cols, unsigned flags);
+/* Starts a record. */
+void csm_writer_begin(struct csm_writer *w);
+/* Adds a field: a string of len bytes (valid UTF-8), an integer, a boolean,
+ * or any JSON value (arrays are written ';'-joined in CSV, TSV, tables).
+ * A field not among cols is dropped by CSV/TSV/table writers. */
+void csm_writer_str(struct csm_writer *w, const char *key, const char *s,
+    size_t len);
+void csm_writer_int(struct csm_writer *w, const char *key, int64_t v);
+void csm_writer_bool(struct csm_writer *w, const char *key, int v);
+void csm_writer_json(struct csm_writer *w, const char *key, const json_t *v);
+/* Ends the record. */
+void csm_writer_end(struct csm_writer *w);
+/* Bytes buffered and not yet written. */
+size_t csm_writer_pending(const struct csm_writer *w);
+/* Writes what is buffered (tables wait for csm_writer_finish).  Returns 0,
+ * or -1 with err (CSM_EIO; a closed pipe gives CSM_EIO with errno EPIPE in
+ * *eno when eno is not NULL). */
+int csm_writer_flush(struct csm_writer *w, int *eno, struct csm_err *err);
+/* Writes everything, tables included, and flushes fp.  Same returns. */
+int csm_writer_finish(struct csm_writer *w, int *eno, struct csm_err *err);
+void csm_writer_free(struct csm_writer *w);
+/* Appends s as a JSON string (quoted, escaped) to a growable buffer; used
+ * by writers and by tools that build JSON by hand.  Returns -1 on ENOMEM. */
+struct csm_buf {
+	char	*p;
+	size_t	 len, cap;
+};
+int csm_buf_add(struct csm_buf *b, const char *s, size_t len);
+int csm_buf_addc(struct csm_buf *b, char c);
+int csm_buf_json_str(struct csm_buf *b, const char *s, size_t len);
+void csm_buf_free(struct csm_buf *b);
+
+/*
+ * The store: one SQLite file (csm(7), FILES).  Writers take the write lock
+ * with BEGIN IMMEDIATE and wait up to the busy timeout for it.
+ */
+struct csm_store;
+
+#define CSM_STORE_READONLY	0x01	/* open existing, never write */
+#define CSM_STORE_MEMORY	0x02	/* a private in-memory store */
+
+/*
+ * Resolves the store's path: opt (--db) if set, else $CSM_DB, else
+ * $XDG_DATA_HOME/csm/csm.db, else ~/.local/share/csm/csm.db.  Returns new,
+ * or NULL with err (CSM_ECONFIG when no location can be made).
+ */
+char *csm_store_path(const char *opt, struct csm_err *err);
+/*
+ * Opens (creating with mode 0600 and its directory with 0700 unless
+ * READONLY) and upgrades the schema in one transaction.  busy_ms is how
+ * long a writer waits for the lock.  Returns new, or NULL with err:
+ * CSM_ENOINPUT (READONLY and missing), CSM_ECANTCREAT, CSM_EBUSY.
+ */
+struct csm_store *csm_store_open(const char *path, unsigned flags,
+    int busy_ms, struct csm_err *err);
+/* Closes the store; NULL is a no-op.  Returns 0 or -1 with err. */
+int csm_store_close(struct csm_store *st, struct csm_err *err);
+/* BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0, or -1 with err (CSM_EBUSY when
+ * the lock was not had in time). */
+int csm_store_begin(struct csm_store *st, struct csm_err *err);
+int csm_store_commit(struct csm_store *st, struct csm_err *err);
+int csm_store_rollback(struct csm_store *st);
+/* Whether another connection has committed since the last call (1/0). */
+int csm_store_changed(struct csm_store *st);
+/* The schema version this library writes, and the store's. */
+int csm_store_schema_latest(void);
+int csm_store_schema_version(struct csm_store *st);
+/* "ok", or the first problem PRAGMA integrity_check finds (new). */
+char *csm_store_check(struct csm_store *st, struct csm_err *err);
+
+/*
+ * Configuration: the git-config style of csm.conf(5).
+ */
+struct csm_conf;
+
+struct csm_conf_entry {
+	const char	*section;	/* lowercased: "sla" */
+	const char	*name;		/* subsection, as written, or NULL */
+	const char	*key;		/* lowercased: "first_response" */
+	const char	*value;		/* unquoted when wholly quoted */
+	const char	*file;		/* where it was read */
+	long		 line;
+	long		 col;		/* column of the value */
+};
+
+/* Parses a file (following [include] path = ...).  Returns new, or NULL
+ * with err (CSM_ECONFIG, "file:line:col: ..." in msg; CSM_ENOINPUT when
+ * the file itself is missing). */
+struct csm_conf *csm_conf_load(const char *path, struct csm_err *err);
+/* Parses text held in memory; name is used in messages. */
+struct csm_conf *csm_conf_parse(const char *text, size_t len,
+    const char *name, struct csm_err *err);
+/* An empty configuration (never NULL unless out of memory). */
+struct csm_conf *csm_conf_new(void);
+void csm_conf_free(struct csm_conf *conf);
+/* All entries in file order; *n gets the count (borrowed, valid while conf
+ * lives). */
+const struct csm_conf_entry *csm_conf_entries(const struct csm_conf *conf,
+    size_t *n);
+/* The last value of section[.name].key, or NULL (borrowed). name NULL
+ * matches only entries without a subsection. */
+const struct csm_conf_entry *csm_conf_get(const struct csm_conf *conf,
+    const char *section, const char *name, const char *key);
+/* Formats "file:line:col: " of an entry followed by the message into err
+ * with code CSM_ECONFIG; returns -1. */
+int csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Parses a boolean value (true/false/yes/no/on/off/1/0); -1 if none. */
+int csm_conf_bool(const char *value);
+
+/*
+ * Expressions: the filter language of `when =` and `--where` (csm(7)).
+ * Parsed once, evaluated per record against a JSON object.
+ */
+struct csm_expr;
+
+struct csm_expr_ctx {
+	const struct csm_tz	*tz;	/* for times without an offset */
+	int64_t			 now;	/* for age and now */
+	/* Optional: a value for a name before the record is consulted
+	 * (borrowed until the next call), or NULL to fall through. */
+	json_t			*(*lookup)(void *arg, const char *name);
+	void			*arg;
+};
+
+/* Parses src; on error returns NULL with err->col set to the 1-based
+ * column and code CSM_EDATA. Returns new. */
+struct csm_expr *csm_expr_parse(const char *src, struct csm_err *err);
+void csm_expr_free(struct csm_expr *e);
+/* Evaluates e against rec (a JSON object; dotted names reach into nested
+ * objects).  Returns 1 (true), 0 (false), or -1 with err. */
+int csm_expr_eval(const struct csm_expr *e, const json_t *rec,
+    const struct csm_expr_ctx *ctx, struct csm_err *err);
+
+#endif /* CSM_H */

@@ -1,0 +1,30 @@
+/*
+ * internal.h - interfaces shared by libcsm's own modules and not by the
+ * tools.  SQL lives behind these: a tool never sees sqlite3.
+ */
+#ifndef CSM_INTERNAL_H
+#define CSM_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "csm.h"
+
+/* The connection (borrowed, valid while st lives). */
+sqlite3 *csm_store_db(struct csm_store *st);
+/*
+ * A prepared statement for sql, which must be a string literal: statements
+ * are cached by address and live as long as the store.  The statement is
+ * reset and its bindings cleared.  Returns borrowed, or NULL with err.
+ */
+sqlite3_stmt *csm_store_stmt(struct csm_store *st, const char *sql,
+    struct csm_err *err);
+/* Fills err from an SQLite result code (SQLITE_BUSY → CSM_EBUSY); -1. */
+int csm_store_sqlerr(struct csm_store *st, int rc, struct csm_err *err);
+/* Runs a statement with no result rows (SQLITE_DONE); 0 or -1 with err. */
+int csm_store_done(struct csm_store *st, sqlite3_stmt *stmt,
+    struct csm_err *err);
+
+/* Binds s (NULL binds NULL). */
+int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+
+#endif /* CSM_INTERNAL_H */

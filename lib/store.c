@@ -1,0 +1,524 @@
+/*
+ * store.c - the SQLite store: location, creation with mode 0600, WAL,
+ * foreign keys, busy timeout, BEGIN IMMEDIATE, forward-only schema
+ * migrations in one transaction, and a cache of prepared statements.
+ *
+ * This file and the statement text in the modules are the seam for a
+ * second engine: the tools only see struct csm_store and its verbs.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define NSTMT 128	/* statement cache slots (power of two) */
+
+struct stmt_slot {
+	const char	*sql;
+	sqlite3_stmt	*stmt;
+};
+
+struct csm_store {
+	sqlite3		*db;
+	int		 readonly;
+	int		 version;	/* schema version found at open */
+	int		 data_version;
+	struct stmt_slot slots[NSTMT];
+};
+
+/*
+ * Schema migrations: migrations[i] takes a store from version i to i + 1.
+ * Append only; never edit a migration that has shipped.  Times are integer
+ * seconds since the epoch (UTC); JSON columns hold objects or arrays.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT, tier TEXT, org TEXT,"
+	"  attrs TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  merged_into INTEGER REFERENCES customers(id));"
+	"CREATE TABLE identities ("
+	"  kind TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  customer INTEGER NOT NULL REFERENCES customers(id),"
+	"  PRIMARY KEY (kind, value)) WITHOUT ROWID;"
+	"CREATE INDEX identities_customer ON identities(customer);"
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  source_id TEXT NOT NULL,"
+	"  thread_id TEXT,"
+	"  customer INTEGER REFERENCES customers(id),"
+	"  ticket_type TEXT,"
+	"  subject TEXT, body TEXT,"
+	"  status TEXT NOT NULL, stage TEXT,"
+	"  priority TEXT NOT NULL,"
+	"  category TEXT, product TEXT, region TEXT, tags TEXT,"
+	"  grp TEXT, assignee TEXT,"
+	"  phone TEXT, email TEXT, wechat TEXT,"
+	"  name TEXT, tier TEXT, org TEXT,"
+	"  attrs TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  first_response_at INTEGER,"
+	"  resolved_at INTEGER,"
+	"  closed_at INTEGER,"
+	"  reopens INTEGER NOT NULL DEFAULT 0,"
+	"  merged_into INTEGER REFERENCES tickets(id));"
+	"CREATE UNIQUE INDEX tickets_source ON tickets(source, source_id);"
+	"CREATE INDEX tickets_customer ON tickets(customer);"
+	"CREATE INDEX tickets_thread ON tickets(source, thread_id)"
+	"  WHERE thread_id IS NOT NULL;"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
+	"  source TEXT NOT NULL,"
+	"  source_id TEXT NOT NULL,"
+	"  direction TEXT NOT NULL,"
+	"  author TEXT, body TEXT,"
+	"  at INTEGER NOT NULL,"
+	"  public INTEGER NOT NULL DEFAULT 1,"
+	"  auto INTEGER NOT NULL DEFAULT 0,"
+	"  attrs TEXT);"
+	"CREATE UNIQUE INDEX messages_source ON messages(source, source_id);"
+	"CREATE INDEX messages_ticket ON messages(ticket, at);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket INTEGER REFERENCES tickets(id),"
+	"  customer INTEGER REFERENCES customers(id),"
+	"  at INTEGER NOT NULL,"
+	"  by TEXT,"
+	"  action TEXT NOT NULL,"
+	"  field TEXT, old TEXT, new TEXT,"
+	"  data TEXT,"
+	"  ext TEXT);"
+	"CREATE INDEX events_ticket ON events(ticket, at)"
+	"  WHERE ticket IS NOT NULL;"
+	"CREATE INDEX events_customer ON events(customer)"
+	"  WHERE customer IS NOT NULL;"
+	"CREATE UNIQUE INDEX events_ext ON events(ext) WHERE ext IS NOT NULL;"
+	"CREATE TABLE surveys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind TEXT NOT NULL,"
+	"  score INTEGER NOT NULL,"
+	"  comment TEXT,"
+	"  at INTEGER NOT NULL,"
+	"  attrs TEXT,"
+	"  UNIQUE (ticket, kind));"
+	"CREATE TABLE orders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  order_no TEXT NOT NULL UNIQUE,"
+	"  customer INTEGER REFERENCES customers(id),"
+	"  product TEXT,"
+	"  purchased_at INTEGER,"
+	"  warranty_until INTEGER,"
+	"  attrs TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX orders_customer ON orders(customer);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* The schema version this library creates and upgrades to. */
+int
+csm_store_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+/* The schema version the store had when it was opened. */
+int
+csm_store_schema_version(struct csm_store *st)
+{
+	return st->version;
+}
+
+/* The connection, for the library's own modules (borrowed). */
+sqlite3 *
+csm_store_db(struct csm_store *st)
+{
+	return st->db;
+}
+
+/* Fills err from an SQLite result; returns -1. */
+int
+csm_store_sqlerr(struct csm_store *st, int rc, struct csm_err *err)
+{
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return csm_err_set(err, CSM_EBUSY, "store is busy (locked by "
+		    "another process); try again later");
+	if (prim == SQLITE_FULL || prim == SQLITE_IOERR)
+		return csm_err_set(err, CSM_EIO, "store: %s",
+		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	if (prim == SQLITE_READONLY || prim == SQLITE_CANTOPEN ||
+	    prim == SQLITE_PERM)
+		return csm_err_set(err, CSM_ECANTCREAT, "store: %s",
+		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	return csm_err_set(err, CSM_EINTERNAL, "store: %s",
+	    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
+
+/*
+ * Resolves the store path (--db, $CSM_DB, XDG data dir).  Returns new, or
+ * NULL with err.
+ */
+char *
+csm_store_path(const char *opt, struct csm_err *err)
+{
+	const char *env, *home;
+	char *p;
+	size_t n;
+
+	if (opt != NULL && opt[0] != '\0')
+		return strdup(opt);
+	env = getenv("CSM_DB");
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
+	env = getenv("XDG_DATA_HOME");
+	if (env != NULL && env[0] == '/') {
+		n = strlen(env) + sizeof("/csm/csm.db");
+		p = malloc(n);
+		if (p != NULL)
+			snprintf(p, n, "%s/csm/csm.db", env);
+		return p;
+	}
+	home = getenv("HOME");
+	if (home == NULL || home[0] != '/') {
+		csm_err_set(err, CSM_ECONFIG, "no store: use --db FILE or set "
+		    "CSM_DB (HOME is not set)");
+		return NULL;
+	}
+	n = strlen(home) + sizeof("/.local/share/csm/csm.db");
+	p = malloc(n);
+	if (p != NULL)
+		snprintf(p, n, "%s/.local/share/csm/csm.db", home);
+	return p;
+}
+
+/* mkdir -p of path's directory, new directories 0700. */
+static int
+make_parent(const char *path, struct csm_err *err)
+{
+	char *dir = strdup(path), *s;
+
+	if (dir == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	s = strrchr(dir, '/');
+	if (s == NULL || s == dir) {
+		free(dir);
+		return 0;
+	}
+	*s = '\0';
+	for (s = dir + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			csm_err_set(err, CSM_ECANTCREAT, "cannot create '%s': "
+			    "%s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(dir);
+	return 0;
+}
+
+static int
+exec(struct csm_store *st, const char *sql, struct csm_err *err)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : csm_store_sqlerr(st, rc, err);
+}
+
+static int
+pragma_int(struct csm_store *st, const char *sql, int *out,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return csm_store_sqlerr(st, rc, err);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return csm_store_sqlerr(st, rc, err);
+	return 0;
+}
+
+/* Brings the schema up to date in one transaction. */
+static int
+migrate(struct csm_store *st, struct csm_err *err)
+{
+	int v, i;
+
+	if (pragma_int(st, "PRAGMA user_version", &st->version, err) < 0)
+		return -1;
+	if (st->version > NMIGRATIONS)
+		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
+		    "version %d, newer than this csm (%d): upgrade csm",
+		    st->version, NMIGRATIONS);
+	if (st->version == NMIGRATIONS)
+		return 0;
+	if (st->readonly)
+		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
+		    "version %d and needs an upgrade to %d: run a writing "
+		    "tool such as csm-ingest once", st->version, NMIGRATIONS);
+	if (csm_store_begin(st, err) < 0)
+		return -1;
+	/* Another process may have upgraded it while we waited. */
+	if (pragma_int(st, "PRAGMA user_version", &v, err) < 0)
+		goto fail;
+	for (i = v; i < NMIGRATIONS; i++)
+		if (exec(st, migrations[i], err) < 0)
+			goto fail;
+	if (v < NMIGRATIONS) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    NMIGRATIONS);
+		if (exec(st, sql, err) < 0)
+			goto fail;
+	}
+	return csm_store_commit(st, err);
+fail:
+	csm_store_rollback(st);
+	return -1;
+}
+
+/*
+ * Opens the store at path (or in memory), creating it with mode 0600, and
+ * upgrades its schema.  Returns new, or NULL with err.
+ */
+struct csm_store *
+csm_store_open(const char *path, unsigned flags, int busy_ms,
+    struct csm_err *err)
+{
+	struct csm_store *st;
+	int rc, oflags, fd;
+
+	st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	st->readonly = (flags & CSM_STORE_READONLY) != 0;
+	if (flags & CSM_STORE_MEMORY) {
+		path = ":memory:";
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	} else if (st->readonly) {
+		if (access(path, F_OK) < 0) {
+			csm_err_set(err, CSM_ENOINPUT, "no store at '%s'",
+			    path);
+			goto fail;
+		}
+		oflags = SQLITE_OPEN_READONLY;
+	} else {
+		if (make_parent(path, err) < 0)
+			goto fail;
+		/* Create it ourselves so that it is 0600; SQLite gives
+		 * its -wal and -shm files the same mode. */
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			csm_err_set(err, CSM_ECANTCREAT, "cannot create store "
+			    "'%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	}
+	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		csm_err_set(err, CSM_ECANTCREAT, "cannot open store '%s': %s",
+		    path, sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0)
+		goto fail;
+	if (!st->readonly && !(flags & CSM_STORE_MEMORY)) {
+		if (exec(st, "PRAGMA journal_mode = WAL", err) < 0)
+			goto fail;
+	}
+	if (exec(st, "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA cache_size = -32768", err) < 0)
+		goto fail;
+	/* Is it a database at all? */
+	if (pragma_int(st, "PRAGMA schema_version", &rc, err) < 0) {
+		if (err != NULL && err->code == CSM_EINTERNAL)
+			csm_err_set(err, CSM_ECANTCREAT, "'%s' is not a csm "
+			    "store: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (migrate(st, err) < 0)
+		goto fail;
+	csm_store_changed(st);
+	return st;
+fail:
+	csm_store_close(st, NULL);
+	return NULL;
+}
+
+/* Finalizes statements and closes the connection. */
+int
+csm_store_close(struct csm_store *st, struct csm_err *err)
+{
+	int i, rc;
+
+	if (st == NULL)
+		return 0;
+	for (i = 0; i < NSTMT; i++)
+		sqlite3_finalize(st->slots[i].stmt);
+	rc = sqlite3_close(st->db);
+	free(st);
+	if (rc != SQLITE_OK)
+		return csm_err_set(err, CSM_EIO, "closing store: %s",
+		    sqlite3_errstr(rc));
+	return 0;
+}
+
+/* BEGIN IMMEDIATE: the write lock now, waiting up to the busy timeout. */
+int
+csm_store_begin(struct csm_store *st, struct csm_err *err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+/* COMMIT.  On failure the transaction is rolled back. */
+int
+csm_store_commit(struct csm_store *st, struct csm_err *err)
+{
+	if (exec(st, "COMMIT", err) < 0) {
+		csm_store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* ROLLBACK, if a transaction is open. */
+int
+csm_store_rollback(struct csm_store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1;
+}
+
+/* 1 if another connection committed since the last call, else 0. */
+int
+csm_store_changed(struct csm_store *st)
+{
+	int v = 0;
+
+	if (pragma_int(st, "PRAGMA data_version", &v, NULL) < 0)
+		return 1;
+	if (v == st->data_version)
+		return 0;
+	st->data_version = v;
+	return 1;
+}
+
+/* A cached statement for the literal sql (reset, bindings cleared). */
+sqlite3_stmt *
+csm_store_stmt(struct csm_store *st, const char *sql, struct csm_err *err)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t i, k;
+	int rc;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
+	for (k = 0; k < NSTMT; k++) {
+		i = (size_t)((h >> 7) + k) & (NSTMT - 1);
+		if (st->slots[i].sql == sql) {
+			sqlite3_reset(st->slots[i].stmt);
+			sqlite3_clear_bindings(st->slots[i].stmt);
+			return st->slots[i].stmt;
+		}
+		if (st->slots[i].sql == NULL)
+			break;
+	}
+	if (k == NSTMT) {
+		csm_err_set(err, CSM_EINTERNAL, "statement cache full");
+		return NULL;
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->slots[i].stmt, NULL);
+	if (rc != SQLITE_OK) {
+		csm_store_sqlerr(st, rc, err);
+		return NULL;
+	}
+	st->slots[i].sql = sql;
+	return st->slots[i].stmt;
+}
+
+/* Steps a statement that returns no rows.  0, or -1 with err. */
+int
+csm_store_done(struct csm_store *st, sqlite3_stmt *stmt, struct csm_err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return 0;
+	}
+	sqlite3_reset(stmt);
+	return csm_store_sqlerr(st, rc, err);
+}
+
+/* Binds a C string, or NULL. */
+int
+csm_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Runs PRAGMA integrity_check; returns new "ok" or the first problem. */
+char *
+csm_store_check(struct csm_store *st, struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	char *out = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		csm_store_sqlerr(st, rc, err);
+		return NULL;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		out = strdup((const char *)sqlite3_column_text(s, 0));
+	else
+		csm_store_sqlerr(st, rc, err);
+	sqlite3_finalize(s);
+	return out;
+}
