@@ -18,6 +18,14 @@
 
 #define CSM_VERSION "0.1.0"
 
+struct csm_conf;
+struct csm_expr;
+struct csm_model;
+struct csm_reader;
+struct csm_store;
+struct csm_tz;
+struct csm_writer;
+
 /* Records and lines larger than this are a data error, not an allocation. */
 #define CSM_MAX_RECORD (16u * 1024 * 1024)
 
@@ -182,6 +190,9 @@ const char *csm_reader_name(const struct csm_reader *r);
 /* Bytes consumed so far and the input's size (0 if not a regular file). */
 void csm_reader_progress(const struct csm_reader *r, uint64_t *done,
     uint64_t *total);
+/* The header line of CSV or TSV input as read, without its newline
+ * (borrowed, valid while r lives), or NULL before it is read. */
+const char *csm_reader_header(const struct csm_reader *r, size_t *len);
 void csm_reader_close(struct csm_reader *r);
 
 /* Writer flags. */
@@ -234,6 +245,114 @@ int csm_buf_json_str(struct csm_buf *b, const char *s, size_t len);
 void csm_buf_free(struct csm_buf *b);
 
 /*
+ * The model: record kinds, ticket statuses and workflows, custom fields
+ * ([field] and [workflow] in csm.conf(5)).
+ */
+enum csm_kind {
+	CSM_KIND_TICKET = 1,
+	CSM_KIND_MESSAGE,
+	CSM_KIND_EVENT,
+	CSM_KIND_CUSTOMER,
+	CSM_KIND_ORDER,
+	CSM_KIND_SURVEY
+};
+#define CSM_NKINDS 7
+
+/* "ticket" .. "survey" (also plural) to a kind; -1 if unknown. */
+int csm_kind_parse(const char *name);
+const char *csm_kind_name(int kind);
+
+/* The default statuses, in lifecycle order. */
+enum csm_status {
+	CSM_ST_NEW,
+	CSM_ST_OPEN,
+	CSM_ST_PENDING,
+	CSM_ST_ON_HOLD,
+	CSM_ST_RESOLVED,
+	CSM_ST_CLOSED,
+	CSM_NSTATUS
+};
+int csm_status_parse(const char *name);
+const char *csm_status_name(int status);
+
+struct csm_model;
+
+/*
+ * Builds the model from a configuration: [core] (timezone,
+ * reopen_window), [field "name"] and [workflow "type"] sections.  conf may
+ * be NULL for the defaults.  Returns new, or NULL with err (CSM_ECONFIG,
+ * naming file:line:column).
+ */
+struct csm_model *csm_model_new(const struct csm_conf *conf,
+    struct csm_err *err);
+void csm_model_free(struct csm_model *m);
+/* The configured time zone (borrowed, valid while m lives). */
+const struct csm_tz *csm_model_tz(const struct csm_model *m);
+
+/* A ticket's place in its lifecycle. */
+struct csm_ticket_state {
+	const char	*type;		/* ticket_type, or NULL */
+	const char	*status;	/* a default status */
+	const char	*stage;		/* its workflow stage, or NULL */
+	int64_t		 closed_at;	/* when it was closed, if it was */
+};
+
+/*
+ * Checks a move of a ticket in state cur to "to", a default status or a
+ * stage of the ticket type's workflow, at time now.  On success stores the
+ * new default status and stage (borrowed from m or static; stage NULL
+ * without a workflow) and returns 1 if anything changes, 0 if not.
+ * Returns -1 with err (CSM_EDATA) for an unknown status or an illegal
+ * move.  cur NULL asks for the initial state of a new ticket.
+ */
+int csm_model_move(const struct csm_model *m,
+    const struct csm_ticket_state *cur, const char *type, const char *to,
+    int64_t now, const char **status, const char **stage,
+    struct csm_err *err);
+/* The state a reopen moves to (customer reply on a resolved ticket);
+ * same returns as csm_model_move. */
+int csm_model_reopen(const struct csm_model *m,
+    const struct csm_ticket_state *cur, int64_t now, const char **status,
+    const char **stage, struct csm_err *err);
+/*
+ * Validates the custom fields of a record of kind (for a ticket of type
+ * ttype) against the [field] declarations, normalizing values in place
+ * (integers, numbers, booleans, dates).  attrs is an object of the fields
+ * that are not built in.  Returns 0, or -1 with err naming the field.
+ */
+int csm_model_check_fields(const struct csm_model *m, int kind,
+    const char *ttype, json_t *attrs, struct csm_err *err);
+
+/*
+ * Customer identities: the keys by which records from every channel are
+ * resolved to one customer.
+ */
+enum csm_idkind {
+	CSM_ID_PHONE,
+	CSM_ID_EMAIL,
+	CSM_ID_WECHAT,
+	CSM_ID_WECOM,
+	CSM_ID_DINGTALK,
+	CSM_ID_WEIBO,
+	CSM_ID_CRM,
+	CSM_NIDKINDS
+};
+
+/* The record field of an identity kind ("phone", ..., "crm_id") and the
+ * name stored in the identities table ("phone", ..., "crm"). */
+const char *csm_id_field(int kind);
+const char *csm_id_name(int kind);
+/*
+ * Normalizes an identity value into out (size n): phones lose spaces,
+ * dashes, dots and parentheses, Chinese numbers lose +86/0086 (a mobile
+ * is 11 digits, a landline gets its trunk 0), others become +<digits>;
+ * emails are trimmed and lowercased; other ids are trimmed.  Returns the
+ * length, or -1 with err (CSM_EDATA) when the value is not one.
+ */
+int csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
+    struct csm_err *err);
+
+/*
  * The store: one SQLite file (csm(7), FILES).  Writers take the write lock
  * with BEGIN IMMEDIATE and wait up to the busy timeout for it.
  */
@@ -270,6 +389,74 @@ int csm_store_schema_latest(void);
 int csm_store_schema_version(struct csm_store *st);
 /* "ok", or the first problem PRAGMA integrity_check finds (new). */
 char *csm_store_check(struct csm_store *st, struct csm_err *err);
+
+/*
+ * Ingest: the one write path for records from outside.  A parser thread
+ * reads and checks records while the calling thread applies them to the
+ * store in batches, one transaction each, and writes a line per record
+ * created or changed once its batch is committed.
+ */
+struct csm_ingest;
+
+struct csm_ingest_opts {
+	int			 kind;		/* --type, or 0: "type" field */
+	const char		*source;	/* --source default, or NULL */
+	const char		*by;		/* actor named in events */
+	const struct csm_expr	*where;		/* only matching records */
+	int			 strict;	/* first bad record: roll back */
+	int			 dry_run;	/* roll back at the end */
+	int			 verbose;	/* also emit unchanged records */
+	int			 keep_raw;	/* pass raw bytes to reject() */
+	int64_t			 now;		/* time of records without one */
+	long			 batch;		/* records per transaction */
+};
+
+struct csm_ingest_hooks {
+	/* A refused record: its file, line, the reason, and (keep_raw) its
+	 * bytes as read (borrowed for the call). */
+	void	(*reject)(void *arg, const char *file, long line,
+		    const char *msg, const char *raw, size_t rawlen);
+	/* About ten times a second: bytes read of the current input, its
+	 * size (0 if unknown) and records so far. */
+	void	(*progress)(void *arg, uint64_t done, uint64_t total,
+		    uint64_t records);
+	void	*arg;
+};
+
+struct csm_ingest_stats {
+	uint64_t	read;		/* records read */
+	uint64_t	rejected;
+	uint64_t	skipped;	/* not matching --where */
+	uint64_t	ops[CSM_NKINDS][4];	/* created, updated, merged,
+						 * unchanged, by kind */
+	int		epipe;		/* output reader went away */
+};
+
+/*
+ * An ingest into st with model m, writing to out (all borrowed for the
+ * ingest's life; in strict and dry-run modes out should write to a
+ * temporary file, since output is flushed before the final decision).
+ * Returns new, or NULL with err.
+ */
+struct csm_ingest *csm_ingest_new(struct csm_store *st,
+    const struct csm_model *m, struct csm_writer *out,
+    const struct csm_ingest_opts *o, const struct csm_ingest_hooks *h,
+    struct csm_err *err);
+/*
+ * Ingests every record of r.  Returns 0 (bad records are reported through
+ * the reject hook and counted), or -1 with err: CSM_EDATA (strict mode:
+ * everything was rolled back), CSM_EBUSY, CSM_EIO (stats.epipe when the
+ * output was closed), CSM_EINTERNAL.
+ */
+int csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
+    struct csm_err *err);
+/* Commits what is pending (or rolls back a dry run) and flushes the
+ * output.  0, or -1 with err. */
+int csm_ingest_end(struct csm_ingest *ing, struct csm_err *err);
+void csm_ingest_stats(const struct csm_ingest *ing,
+    struct csm_ingest_stats *stats);
+/* Frees ing, rolling back anything not ended. */
+void csm_ingest_free(struct csm_ingest *ing);
 
 /*
  * Configuration: the git-config style of csm.conf(5).

@@ -57,6 +57,7 @@ struct csm_reader {
 	int		 toobig;
 	char		**hdr;
 	size_t		 nhdr;
+	struct csm_buf	 hdrraw;
 	int		 have_hdr;
 };
 
@@ -240,6 +241,7 @@ csm_reader_close(struct csm_reader *r)
 	free(r->fields);
 	csm_buf_free(&r->fbuf);
 	csm_buf_free(&r->raw);
+	csm_buf_free(&r->hdrraw);
 	csm_buf_free(&r->conv);
 	free(r->buf);
 	free(r->name);
@@ -461,8 +463,8 @@ read_jsonl(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 	if (rec->obj == NULL) {
 		err->line = r->lineno;
 		err->col = je.column;
-		return csm_err_set(err, CSM_EDATA, "column %d: %s", je.column,
-		    je.text);
+		return csm_err_set(err, CSM_EDATA, "invalid JSON at column %d: %s",
+		    je.column, je.text);
 	}
 	if (!json_is_object(rec->obj)) {
 		json_decref(rec->obj);
@@ -663,18 +665,20 @@ bad:
 
 /* Checks a field is UTF-8 without NUL; names it in err if not. */
 static int
-check_field(struct csm_reader *r, size_t i, const char *what,
-    struct csm_err *err)
+check_field(struct csm_reader *r, size_t i, int header, struct csm_err *err)
 {
 	const char *s = r->fbuf.p + r->fields[i].off;
+	const char *what;
 	size_t bad;
 
 	if (csm_utf8_valid(s, r->fields[i].len, &bad))
 		return 0;
-	return csm_err_set(err, CSM_EDATA, "%s %zu%s%s%s: %s at byte %zu",
-	    what, i + 1, i < r->nhdr ? " '" : "", i < r->nhdr ? r->hdr[i] : "",
-	    i < r->nhdr ? "'" : "", s[bad] == '\0' ? "NUL byte" :
-	    "invalid UTF-8", bad + 1);
+	what = s[bad] == '\0' ? "NUL byte" : "invalid UTF-8";
+	if (header || i >= r->nhdr)
+		return csm_err_set(err, CSM_EDATA, "%s %zu: %s at byte %zu",
+		    header ? "header column" : "field", i + 1, what, bad + 1);
+	return csm_err_set(err, CSM_EDATA, "%s: %s at byte %zu", r->hdr[i],
+	    what, bad + 1);
 }
 
 static int
@@ -692,7 +696,7 @@ read_header(struct csm_reader *r, struct csm_err *err)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory"), -2;
 	for (i = 0; i < r->nfields; i++) {
 		err->line = first;
-		if (check_field(r, i, "header column", err) < 0)
+		if (check_field(r, i, 1, err) < 0)
 			return -2;
 		if (r->fields[i].len == 0)
 			return csm_err_set(err, CSM_EDATA,
@@ -708,8 +712,20 @@ read_header(struct csm_reader *r, struct csm_err *err)
 				    "header column %zu: duplicate name '%s'",
 				    i + 1, r->hdr[i]), -2;
 	}
+	if (csm_buf_add(&r->hdrraw, r->raw.p ? r->raw.p : "", r->raw.len) < 0)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory"), -2;
 	r->have_hdr = 1;
 	return 1;
+}
+
+/* The header line as read, or NULL. */
+const char *
+csm_reader_header(const struct csm_reader *r, size_t *len)
+{
+	if (!r->have_hdr)
+		return NULL;
+	*len = r->hdrraw.len;
+	return r->hdrraw.p ? r->hdrraw.p : "";
 }
 
 static int
@@ -747,7 +763,7 @@ read_table(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 
 		if (r->fields[i].len == 0)
 			continue;
-		if (check_field(r, i, "field", err) < 0) {
+		if (check_field(r, i, 0, err) < 0) {
 			json_decref(rec->obj);
 			rec->obj = NULL;
 			return -1;

@@ -1,0 +1,243 @@
+/*
+ * common.c - shared plumbing of the csm tools (after git's usage.c and
+ * curl's tool_msgs.c): messages, exit codes, config and store location,
+ * colour and progress decisions.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+const char *progname = "csm";
+
+/* Sets up the process for a tool (see common.h). */
+void
+cmd_init(const char *name)
+{
+	int fd;
+
+	progname = name;
+	/* A tool started with a closed stdin, stdout or stderr must not
+	 * write its data into the store's file descriptor. */
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EX_SOFTWARE_);
+	signal(SIGPIPE, SIG_IGN);
+	setlocale(LC_CTYPE, "");
+}
+
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* Prints "prog: message". */
+void
+cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+/* Prints "prog: message" and exits with status. */
+void
+cmd_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+/* Prints err's message and exits with its status. */
+void
+cmd_die_err(const struct csm_err *err)
+{
+	cmd_die(csm_err_exit(err->code), "%s", err->msg);
+}
+
+/* A usage error: message, hint, exit 64. */
+void
+cmd_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", progname);
+	exit(EX_USAGE_);
+}
+
+/* An escaped file name for messages. */
+const char *
+cmd_name(const char *path, char *buf, size_t n)
+{
+	if (strcmp(path, "-") == 0)
+		return "stdin";
+	return csm_escape(path, strlen(path), buf, n);
+}
+
+/* The long options of a table, for completion scripts. */
+void
+cmd_list_options(const struct option *opts)
+{
+	for (; opts->name != NULL; opts++)
+		if (strcmp(opts->name, "list-options") != 0)
+			printf("--%s%s\n", opts->name,
+			    opts->has_arg == required_argument ? "=" : "");
+	exit(0);
+}
+
+/* Prints the version and exits. */
+void
+cmd_version(void)
+{
+	printf("%s %s\n", progname, CSM_VERSION);
+	exit(0);
+}
+
+/* Whether to colour output on fd. */
+int
+cmd_color(const char *when, int fd)
+{
+	const char *env;
+
+	if (when != NULL && strcmp(when, "always") == 0)
+		return 1;
+	if (when != NULL && strcmp(when, "never") == 0)
+		return 0;
+	env = getenv("NO_COLOR");
+	if (env != NULL && env[0] != '\0')
+		return 0;
+	env = getenv("TERM");
+	if (env != NULL && strcmp(env, "dumb") == 0)
+		return 0;
+	return isatty(fd);
+}
+
+/* Whether to show progress: flag -1 means "if stderr is a terminal". */
+int
+cmd_progress(int flag, int quiet)
+{
+	if (quiet)
+		return 0;
+	return flag == -1 ? isatty(STDERR_FILENO) : flag;
+}
+
+/* Loads the configuration (see common.h). */
+struct csm_conf *
+cmd_config(const char *opt)
+{
+	struct csm_conf *conf;
+	struct csm_err err;
+	const char *env, *base;
+	char path[4096];
+	int explicit = 1;
+
+	csm_err_clear(&err);
+	if (opt == NULL || opt[0] == '\0') {
+		env = getenv("CSM_CONFIG");
+		if (env != NULL && env[0] != '\0')
+			opt = env;
+	}
+	if (opt == NULL || opt[0] == '\0') {
+		explicit = 0;
+		base = getenv("XDG_CONFIG_HOME");
+		if (base != NULL && base[0] == '/')
+			snprintf(path, sizeof(path), "%s/csm/csm.conf", base);
+		else if ((base = getenv("HOME")) != NULL && base[0] == '/')
+			snprintf(path, sizeof(path), "%s/.config/csm/csm.conf",
+			    base);
+		else
+			path[0] = '\0';
+		if (path[0] == '\0' || access(path, F_OK) < 0) {
+			conf = csm_conf_new();
+			if (conf == NULL)
+				cmd_die(EX_SOFTWARE_, "out of memory");
+			return conf;
+		}
+		opt = path;
+	}
+	conf = csm_conf_load(opt, &err);
+	if (conf == NULL) {
+		if (err.code == CSM_ENOINPUT && explicit)
+			cmd_die(EX_NOINPUT_, "cannot read config %s",
+			    err.msg);
+		cmd_die(EX_CONFIG_, "%s", err.msg);
+	}
+	return conf;
+}
+
+/* Builds the model (see common.h). */
+struct csm_model *
+cmd_model(const struct csm_conf *conf)
+{
+	struct csm_model *m;
+	struct csm_err err;
+
+	csm_err_clear(&err);
+	m = csm_model_new(conf, &err);
+	if (m == NULL)
+		cmd_die(err.code == CSM_ECONFIG ? EX_CONFIG_ : EX_SOFTWARE_,
+		    "%s", err.msg);
+	return m;
+}
+
+/* The store's busy timeout in milliseconds. */
+int
+cmd_busy_ms(void)
+{
+	const char *env = getenv("CSM_BUSY_TIMEOUT");
+	char *end;
+	long ms;
+
+	if (env == NULL || env[0] == '\0')
+		return 30000;
+	ms = strtol(env, &end, 10);
+	if (*end != '\0' || ms < 0 || ms > 86400000)
+		cmd_die(EX_CONFIG_, "CSM_BUSY_TIMEOUT: expected milliseconds, "
+		    "got '%s'", env);
+	return (int)ms;
+}
+
+/* Copies in to out. */
+int
+cmd_copy(FILE *in, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(in);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return -1;
+	if (ferror(in))
+		return -1;
+	return fflush(out) == 0 ? 0 : -1;
+}
+
+/* Closes stdout, exiting 74 on an error other than a closed pipe. */
+void
+cmd_close_stdout(void)
+{
+	if (fclose(stdout) != 0 && errno != EPIPE)
+		cmd_die(EX_IOERR_, "write error: %s", strerror(errno));
+}

@@ -1,0 +1,69 @@
+/*
+ * common.h - what every csm tool shares: messages, the exit status table,
+ * configuration and store location, colour and progress decisions.
+ */
+#ifndef CSM_COMMON_H
+#define CSM_COMMON_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "csm.h"
+
+/* Exit statuses (sysexits(3) subset; csm(7) EXIT STATUS). */
+#define EX_OK_		0
+#define EX_NO		1
+#define EX_USAGE_	64
+#define EX_DATAERR_	65
+#define EX_NOINPUT_	66
+#define EX_SOFTWARE_	70
+#define EX_CANTCREAT_	73
+#define EX_IOERR_	74
+#define EX_TEMPFAIL_	75
+#define EX_CONFIG_	78
+
+extern const char *progname;
+
+/* Sets progname, makes sure fds 0-2 are open, ignores SIGPIPE and takes
+ * LC_CTYPE from the environment. */
+void cmd_init(const char *name);
+/* "prog: message" on stderr. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: message" and exit with status. */
+void cmd_die(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* Exits with the status for err->code after printing its message. */
+void cmd_die_err(const struct csm_err *err) __attribute__((noreturn));
+/* "prog: message" then "Try 'prog --help'." and exit 64. */
+void cmd_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* A file name fit for a message (escaped; "stdin" for "-"). */
+const char *cmd_name(const char *path, char *buf, size_t n);
+/* Prints the long options of a getopt table, one a line (completion
+ * helper, hidden --list-options). */
+void cmd_list_options(const struct option *opts) __attribute__((noreturn));
+/* Prints "prog VERSION" and exits 0. */
+void cmd_version(void) __attribute__((noreturn));
+
+/* --color=auto|always|never and NO_COLOR, TERM=dumb: 1 for colour. */
+int cmd_color(const char *when, int fd);
+/* --[no-]progress and -q: 1 to show progress on stderr. */
+int cmd_progress(int flag, int quiet);
+
+/*
+ * Loads the configuration: opt (--config), else $CSM_CONFIG, else
+ * $XDG_CONFIG_HOME/csm/csm.conf or ~/.config/csm/csm.conf when it exists,
+ * else none.  Exits 78 (or 66 for a missing --config file) on errors.
+ * Returns new (never NULL).
+ */
+struct csm_conf *cmd_config(const char *opt);
+/* Builds the model from conf; exits 78 on errors.  Returns new. */
+struct csm_model *cmd_model(const struct csm_conf *conf);
+/* Busy timeout in milliseconds: $CSM_BUSY_TIMEOUT, else 30000. */
+int cmd_busy_ms(void);
+/* Copies everything of in to stdout.  0, or -1 with errno. */
+int cmd_copy(FILE *in, FILE *out);
+/* Closes stdout, exiting 74 on a write error (EPIPE is not one). */
+void cmd_close_stdout(void);
+
+#endif /* CSM_COMMON_H */

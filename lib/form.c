@@ -1,0 +1,887 @@
+/*
+ * form.c - the form engine and the process engine: custom field
+ * declarations ([field "name"]), ticket workflows ([workflow "type"]) and
+ * the default status machine, built once from the configuration.
+ *
+ *	[field "serial_no"]
+ *		type = string		# string int number bool date time enum
+ *		required = true
+ *		pattern = ^SN-[0-9]{6}$
+ *		types = repair, install	# ticket types it applies to
+ *		record = ticket		# ticket customer order message ...
+ *	[workflow "repair"]
+ *		status = 受理 new	# a stage and the default status it is
+ *		status = 派工 open
+ *		transition = 受理 -> 派工 -> 上门
+ *		reopen = 维修
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csm.h"
+
+#define DEFAULT_REOPEN_WINDOW (30 * 86400)
+
+enum ftype {
+	FT_STRING,
+	FT_INT,
+	FT_NUMBER,
+	FT_BOOL,
+	FT_DATE,
+	FT_TIME,
+	FT_ENUM
+};
+
+static const char *const ftypes[] = {
+	"string", "int", "number", "bool", "date", "time", "enum", NULL
+};
+
+struct field {
+	const char	*name;		/* borrowed from the conf */
+	enum ftype	 type;
+	int		 kind;		/* record kind it applies to */
+	int		 required;
+	char		**values;	/* enum values */
+	size_t		 nvalues;
+	char		**types;	/* ticket types; none = all */
+	size_t		 ntypes;
+	regex_t		 re;
+	int		 has_re;
+	const char	*pattern;
+};
+
+struct stage {
+	char	*name;
+	int	 base;			/* enum csm_status */
+};
+
+struct workflow {
+	const char	*type;		/* borrowed from the conf */
+	struct stage	*stages;
+	size_t		 nstages;
+	unsigned char	*allow;		/* nstages * nstages */
+	int		 reopen;	/* stage index, -1: first 'open' */
+};
+
+struct csm_model {
+	struct csm_tz	*tz;
+	int64_t		 reopen_window;
+	struct field	*fields;
+	size_t		 nfields;
+	struct workflow	*flows;
+	size_t		 nflows;
+};
+
+static const char *const statuses[CSM_NSTATUS] = {
+	"new", "open", "pending", "on_hold", "resolved", "closed"
+};
+
+/* The default machine: allowed[from] is a bit set of targets. */
+#define B(s) (1u << (s))
+static const unsigned allowed[CSM_NSTATUS] = {
+	[CSM_ST_NEW] = B(CSM_ST_OPEN) | B(CSM_ST_PENDING) | B(CSM_ST_ON_HOLD) |
+	    B(CSM_ST_RESOLVED),
+	[CSM_ST_OPEN] = B(CSM_ST_PENDING) | B(CSM_ST_ON_HOLD) |
+	    B(CSM_ST_RESOLVED),
+	[CSM_ST_PENDING] = B(CSM_ST_OPEN) | B(CSM_ST_ON_HOLD) |
+	    B(CSM_ST_RESOLVED),
+	[CSM_ST_ON_HOLD] = B(CSM_ST_OPEN) | B(CSM_ST_PENDING) |
+	    B(CSM_ST_RESOLVED),
+	[CSM_ST_RESOLVED] = B(CSM_ST_OPEN) | B(CSM_ST_CLOSED),
+	[CSM_ST_CLOSED] = B(CSM_ST_OPEN),
+};
+
+static const char *const kinds[CSM_NKINDS] = {
+	NULL, "ticket", "message", "event", "customer", "order", "survey"
+};
+
+/* A record kind from its name (singular or plural), or -1. */
+int
+csm_kind_parse(const char *name)
+{
+	size_t n = strlen(name);
+	int k;
+
+	for (k = 1; k < CSM_NKINDS; k++) {
+		size_t kl = strlen(kinds[k]);
+
+		if (strcmp(name, kinds[k]) == 0 ||
+		    (n == kl + 1 && strncmp(name, kinds[k], kl) == 0 &&
+		    name[kl] == 's'))
+			return k;
+	}
+	if (strcmp(name, "asset") == 0)
+		return CSM_KIND_ORDER;
+	return -1;
+}
+
+/* The name of a record kind. */
+const char *
+csm_kind_name(int kind)
+{
+	return kind > 0 && kind < CSM_NKINDS ? kinds[kind] : "record";
+}
+
+/* A default status from its name, or -1. */
+int
+csm_status_parse(const char *name)
+{
+	int s;
+
+	for (s = 0; s < CSM_NSTATUS; s++)
+		if (strcmp(name, statuses[s]) == 0)
+			return s;
+	if (strcmp(name, "on-hold") == 0 || strcmp(name, "hold") == 0)
+		return CSM_ST_ON_HOLD;
+	if (strcmp(name, "solved") == 0)
+		return CSM_ST_RESOLVED;
+	return -1;
+}
+
+/* The name of a default status. */
+const char *
+csm_status_name(int status)
+{
+	return status >= 0 && status < CSM_NSTATUS ? statuses[status] : NULL;
+}
+
+/* Frees the model; NULL is a no-op. */
+void
+csm_model_free(struct csm_model *m)
+{
+	size_t i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nfields; i++) {
+		struct field *f = &m->fields[i];
+
+		for (j = 0; j < f->nvalues; j++)
+			free(f->values[j]);
+		free(f->values);
+		for (j = 0; j < f->ntypes; j++)
+			free(f->types[j]);
+		free(f->types);
+		if (f->has_re)
+			regfree(&f->re);
+	}
+	free(m->fields);
+	for (i = 0; i < m->nflows; i++) {
+		for (j = 0; j < m->flows[i].nstages; j++)
+			free(m->flows[i].stages[j].name);
+		free(m->flows[i].stages);
+		free(m->flows[i].allow);
+	}
+	free(m->flows);
+	csm_tz_free(m->tz);
+	free(m);
+}
+
+/* The model's time zone (borrowed). */
+const struct csm_tz *
+csm_model_tz(const struct csm_model *m)
+{
+	return m->tz;
+}
+
+/*
+ * Splits a comma-separated list into new strings, trimming spaces and
+ * optional quotes.  Returns the count, or -1 when out of memory.
+ */
+static long
+split_list(const char *v, char ***out)
+{
+	char **items = NULL, **p;
+	size_t n = 0;
+	const char *s = v, *e;
+
+	*out = NULL;
+	while (*s != '\0') {
+		size_t len;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		len = (size_t)(e - s);
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+			s++;
+			len -= 2;
+		}
+		if (len > 0) {
+			p = realloc(items, (n + 1) * sizeof(*items));
+			if (p == NULL)
+				goto fail;
+			items = p;
+			items[n] = strndup(s, len);
+			if (items[n] == NULL)
+				goto fail;
+			n++;
+		}
+		s = *e == ',' ? e + 1 : e;
+	}
+	*out = items;
+	return (long)n;
+fail:
+	while (n > 0)
+		free(items[--n]);
+	free(items);
+	return -1;
+}
+
+/* Built-in fields, which a [field] may not redeclare. */
+static int
+builtin(const char *name)
+{
+	static const char *const names[] = {
+		"type", "id", "source", "source_id", "thread_id",
+		"ticket_type", "subject", "body", "created_at", "updated_at",
+		"priority", "category", "product", "region", "tags", "status",
+		"stage", "group", "assignee", "phone", "email", "wechat",
+		"wecom", "dingtalk", "weibo", "crm_id", "name", "tier", "org",
+		"customer", "ticket", "direction", "author", "at", "public",
+		"auto", "action", "by", "kind", "score", "comment", "order_no",
+		"purchased_at", "warranty_until", NULL
+	};
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static struct field *
+field_of(struct csm_model *m, const struct csm_conf_entry *e,
+    struct csm_err *err)
+{
+	struct field *f;
+	size_t i;
+
+	for (i = 0; i < m->nfields; i++)
+		if (strcmp(m->fields[i].name, e->name) == 0)
+			return &m->fields[i];
+	if (builtin(e->name)) {
+		csm_conf_error(e, err, "field '%s' is built in and cannot be "
+		    "declared", e->name);
+		return NULL;
+	}
+	f = realloc(m->fields, (m->nfields + 1) * sizeof(*f));
+	if (f == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	m->fields = f;
+	f = &m->fields[m->nfields++];
+	memset(f, 0, sizeof(*f));
+	f->name = e->name;
+	f->kind = CSM_KIND_TICKET;
+	return f;
+}
+
+static int
+field_entry(struct csm_model *m, const struct csm_conf_entry *e,
+    struct csm_err *err)
+{
+	struct field *f;
+	size_t i;
+	long n;
+	int rc;
+
+	if (e->name == NULL || e->name[0] == '\0')
+		return csm_conf_error(e, err, "[field] needs a name: "
+		    "[field \"serial_no\"]");
+	f = field_of(m, e, err);
+	if (f == NULL)
+		return -1;
+	if (strcmp(e->key, "type") == 0) {
+		for (i = 0; ftypes[i] != NULL; i++)
+			if (strcmp(e->value, ftypes[i]) == 0)
+				break;
+		if (ftypes[i] == NULL)
+			return csm_conf_error(e, err, "unknown field type '%s' "
+			    "(expected string, int, number, bool, date, "
+			    "time or enum)", e->value);
+		f->type = (enum ftype)i;
+	} else if (strcmp(e->key, "values") == 0) {
+		n = split_list(e->value, &f->values);
+		if (n <= 0)
+			return csm_conf_error(e, err, "expected a list of "
+			    "values");
+		f->nvalues = (size_t)n;
+		if (f->type == FT_STRING)
+			f->type = FT_ENUM;
+	} else if (strcmp(e->key, "required") == 0) {
+		f->required = csm_conf_bool(e->value);
+		if (f->required < 0)
+			return csm_conf_error(e, err, "expected true or false, "
+			    "got '%s'", e->value);
+	} else if (strcmp(e->key, "pattern") == 0) {
+		if (f->has_re)
+			regfree(&f->re);
+		rc = regcomp(&f->re, e->value, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char msg[128];
+
+			regerror(rc, &f->re, msg, sizeof(msg));
+			f->has_re = 0;
+			return csm_conf_error(e, err, "bad pattern: %s", msg);
+		}
+		f->has_re = 1;
+		f->pattern = e->value;
+	} else if (strcmp(e->key, "types") == 0) {
+		n = split_list(e->value, &f->types);
+		if (n < 0)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		f->ntypes = (size_t)n;
+	} else if (strcmp(e->key, "record") == 0) {
+		f->kind = csm_kind_parse(e->value);
+		if (f->kind < 0)
+			return csm_conf_error(e, err, "unknown record kind "
+			    "'%s'", e->value);
+	} else if (strcmp(e->key, "label") != 0 &&
+	    strcmp(e->key, "description") != 0)
+		return csm_conf_error(e, err, "unknown key '%s' in [field] "
+		    "(expected type, values, required, pattern, types, "
+		    "record, label)", e->key);
+	return 0;
+}
+
+static struct workflow *
+flow_of(struct csm_model *m, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < m->nflows; i++)
+		if (strcmp(m->flows[i].type, type) == 0)
+			return &m->flows[i];
+	return NULL;
+}
+
+static long
+stage_index(const struct workflow *w, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < w->nstages; i++)
+		if (strlen(w->stages[i].name) == len &&
+		    memcmp(w->stages[i].name, name, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* "受理 new": a stage and its default status. */
+static int
+flow_status(struct workflow *w, const struct csm_conf_entry *e,
+    struct csm_err *err)
+{
+	const char *v = e->value, *sp;
+	struct stage *st;
+	int base;
+
+	sp = strpbrk(v, " \t");
+	if (sp == NULL)
+		return csm_conf_error(e, err, "expected a stage and the "
+		    "default status it counts as, as in 'status = 派工 open'");
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	base = csm_status_parse(sp);
+	if (base < 0)
+		return csm_conf_error(e, err, "unknown default status '%s' "
+		    "(expected new, open, pending, on_hold, resolved or "
+		    "closed)", sp);
+	if (stage_index(w, v, (size_t)(strpbrk(v, " \t") - v)) >= 0)
+		return csm_conf_error(e, err, "stage declared twice");
+	st = realloc(w->stages, (w->nstages + 1) * sizeof(*st));
+	if (st == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	w->stages = st;
+	st = &w->stages[w->nstages];
+	st->name = strndup(v, (size_t)(strpbrk(v, " \t") - v));
+	if (st->name == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	st->base = base;
+	w->nstages++;
+	return 0;
+}
+
+/* "a -> b -> c": allows a→b and b→c. */
+static int
+flow_transition(struct workflow *w, const struct csm_conf_entry *e,
+    struct csm_err *err)
+{
+	const char *s = e->value, *arrow;
+	long prev = -1, cur;
+
+	for (;;) {
+		size_t len;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		arrow = strstr(s, "->");
+		len = arrow ? (size_t)(arrow - s) : strlen(s);
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		cur = stage_index(w, s, len);
+		if (cur < 0)
+			return csm_conf_error(e, err, "unknown stage '%.*s' "
+			    "(declare it first with 'status = %.*s open')",
+			    (int)len, s, (int)len, s);
+		if (prev >= 0)
+			w->allow[(size_t)prev * w->nstages + (size_t)cur] = 1;
+		else if (arrow == NULL)
+			return csm_conf_error(e, err, "expected 'a -> b'");
+		prev = cur;
+		if (arrow == NULL)
+			break;
+		s = arrow + 2;
+	}
+	return 0;
+}
+
+/* Workflows are read in two passes: stages, then transitions. */
+static int
+build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
+    struct csm_err *err)
+{
+	struct workflow *w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct csm_conf_entry *e = &v[i];
+
+		if (strcmp(e->section, "workflow") != 0)
+			continue;
+		if (e->name == NULL || e->name[0] == '\0')
+			return csm_conf_error(e, err, "[workflow] needs the "
+			    "ticket type it is for: [workflow \"repair\"]");
+		w = flow_of(m, e->name);
+		if (w == NULL) {
+			w = realloc(m->flows, (m->nflows + 1) * sizeof(*w));
+			if (w == NULL)
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "out of memory");
+			m->flows = w;
+			w = &m->flows[m->nflows++];
+			memset(w, 0, sizeof(*w));
+			w->type = e->name;
+			w->reopen = -1;
+		}
+		if (strcmp(e->key, "status") == 0) {
+			if (flow_status(w, e, err) < 0)
+				return -1;
+		} else if (strcmp(e->key, "transition") != 0 &&
+		    strcmp(e->key, "reopen") != 0)
+			return csm_conf_error(e, err, "unknown key '%s' in "
+			    "[workflow] (expected status, transition, "
+			    "reopen)", e->key);
+	}
+	for (i = 0; i < m->nflows; i++) {
+		w = &m->flows[i];
+		w->allow = calloc(w->nstages * w->nstages + 1, 1);
+		if (w->allow == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		const struct csm_conf_entry *e = &v[i];
+
+		if (strcmp(e->section, "workflow") != 0)
+			continue;
+		w = flow_of(m, e->name);
+		if (w->nstages == 0)
+			return csm_conf_error(e, err, "workflow '%s' declares "
+			    "no stages ('status = 受理 new')", e->name);
+		if (strcmp(e->key, "transition") == 0) {
+			if (flow_transition(w, e, err) < 0)
+				return -1;
+		} else if (strcmp(e->key, "reopen") == 0) {
+			long s = stage_index(w, e->value, strlen(e->value));
+
+			if (s < 0)
+				return csm_conf_error(e, err, "unknown stage "
+				    "'%s'", e->value);
+			w->reopen = (int)s;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Builds the model from conf (NULL: defaults).  Returns new, or NULL with
+ * err (CSM_ECONFIG naming the entry).
+ */
+struct csm_model *
+csm_model_new(const struct csm_conf *conf, struct csm_err *err)
+{
+	const struct csm_conf_entry *v = NULL, *e;
+	struct csm_model *m;
+	size_t n = 0, i;
+	const char *tzname = NULL;
+
+	m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	m->reopen_window = DEFAULT_REOPEN_WINDOW;
+	if (conf != NULL)
+		v = csm_conf_entries(conf, &n);
+	for (i = 0; i < n; i++) {
+		e = &v[i];
+		if (strcmp(e->section, "core") == 0) {
+			if (strcmp(e->key, "timezone") == 0)
+				tzname = e->value;
+			else if (strcmp(e->key, "reopen_window") == 0) {
+				if (csm_dur_parse(e->value, strlen(e->value),
+				    &m->reopen_window, err) < 0) {
+					csm_conf_error(e, err, "reopen_window: "
+					    "not a duration: '%s'", e->value);
+					goto fail;
+				}
+			}
+		} else if (strcmp(e->section, "field") == 0) {
+			if (field_entry(m, e, err) < 0)
+				goto fail;
+		}
+	}
+	for (i = 0; i < m->nfields; i++)
+		if (m->fields[i].type == FT_ENUM && m->fields[i].nvalues == 0) {
+			e = NULL;
+			for (size_t j = 0; j < n; j++)
+				if (strcmp(v[j].section, "field") == 0 &&
+				    strcmp(v[j].name, m->fields[i].name) == 0)
+					e = &v[j];
+			csm_conf_error(e, err, "enum field '%s' needs 'values = "
+			    "a, b, c'", m->fields[i].name);
+			goto fail;
+		}
+	if (build_flows(m, v, n, err) < 0)
+		goto fail;
+	m->tz = csm_tz_load(tzname, err);
+	if (m->tz == NULL) {
+		e = conf ? csm_conf_get(conf, "core", NULL, "timezone") : NULL;
+		if (e != NULL)
+			csm_conf_error(e, err, "unknown time zone '%s'",
+			    e->value);
+		goto fail;
+	}
+	return m;
+fail:
+	csm_model_free(m);
+	return NULL;
+}
+
+/* Lifecycle. */
+
+static long
+stage_of(const struct workflow *w, const char *name)
+{
+	return name ? stage_index(w, name, strlen(name)) : -1;
+}
+
+static int
+within_window(const struct csm_model *m, const struct csm_ticket_state *cur,
+    int64_t now, struct csm_err *err)
+{
+	char when[40];
+
+	if (cur->closed_at == 0 || now - cur->closed_at <= m->reopen_window)
+		return 0;
+	csm_time_format(cur->closed_at, m->tz, when);
+	return csm_err_set(err, CSM_EDATA, "ticket was closed at %s, longer "
+	    "ago than the reopen window", when);
+}
+
+static int
+move_flow(const struct csm_model *m, const struct workflow *w,
+    const struct csm_ticket_state *cur, const char *to, int64_t now,
+    const char **status, const char **stage, struct csm_err *err)
+{
+	long from, target = stage_of(w, to);
+	int base;
+	size_t i;
+
+	if (cur == NULL) {
+		if (to == NULL)
+			target = 0;
+		else if (target < 0) {
+			base = csm_status_parse(to);
+			for (i = 0; base >= 0 && i < w->nstages; i++)
+				if (w->stages[i].base == base)
+					break;
+			if (base < 0 || i == w->nstages)
+				return csm_err_set(err, CSM_EDATA, "'%s' is not "
+				    "a stage of workflow '%s'", to, w->type);
+			target = (long)i;
+		}
+		*status = statuses[w->stages[target].base];
+		*stage = w->stages[target].name;
+		return 1;
+	}
+	from = stage_of(w, cur->stage);
+	if (from < 0)	/* a ticket that predates the workflow */
+		from = 0;
+	if (target < 0) {
+		/* A default status: the one stage it means from here. */
+		long found = -1;
+
+		base = csm_status_parse(to);
+		if (base < 0)
+			return csm_err_set(err, CSM_EDATA, "'%s' is not a stage "
+			    "of workflow '%s'", to, w->type);
+		if (w->stages[from].base == base)
+			found = from;
+		for (i = 0; found < 0 && i < w->nstages; i++)
+			if (w->stages[i].base == base &&
+			    w->allow[(size_t)from * w->nstages + i]) {
+				if (found >= 0)
+					return csm_err_set(err, CSM_EDATA,
+					    "'%s' is ambiguous from stage '%s' "
+					    "of workflow '%s'", to,
+					    w->stages[from].name, w->type);
+				found = (long)i;
+			}
+		if (found < 0)
+			return csm_err_set(err, CSM_EDATA, "cannot go from stage "
+			    "'%s' to '%s' in workflow '%s'",
+			    w->stages[from].name, to, w->type);
+		target = found;
+	}
+	*status = statuses[w->stages[target].base];
+	*stage = w->stages[target].name;
+	if (target == from)
+		return 0;
+	if (!w->allow[(size_t)from * w->nstages + (size_t)target])
+		return csm_err_set(err, CSM_EDATA, "cannot go from stage '%s' "
+		    "to '%s' in workflow '%s'", w->stages[from].name, to,
+		    w->type);
+	if (w->stages[from].base == CSM_ST_CLOSED &&
+	    within_window(m, cur, now, err) < 0)
+		return -1;
+	return 1;
+}
+
+/*
+ * Checks and computes a status move (see csm.h).  Returns 1 changed, 0
+ * unchanged, -1 with err.
+ */
+int
+csm_model_move(const struct csm_model *m, const struct csm_ticket_state *cur,
+    const char *type, const char *to, int64_t now, const char **status,
+    const char **stage, struct csm_err *err)
+{
+	const struct workflow *w = NULL;
+	int from, target;
+
+	if (type != NULL)
+		w = flow_of((struct csm_model *)(uintptr_t)m, type);
+	if (w != NULL)
+		return move_flow(m, w, cur, to, now, status, stage, err);
+	*stage = NULL;
+	target = to ? csm_status_parse(to) : CSM_ST_NEW;
+	if (target < 0)
+		return csm_err_set(err, CSM_EDATA, "unknown status '%s' "
+		    "(expected new, open, pending, on_hold, resolved or "
+		    "closed)", to);
+	*status = statuses[target];
+	if (cur == NULL)
+		return 1;
+	from = csm_status_parse(cur->status);
+	if (from < 0)
+		from = CSM_ST_OPEN;
+	if (from == target)
+		return 0;
+	if (!(allowed[from] & B(target)))
+		return csm_err_set(err, CSM_EDATA, "cannot go from '%s' to "
+		    "'%s'", statuses[from], statuses[target]);
+	if (from == CSM_ST_CLOSED && within_window(m, cur, now, err) < 0)
+		return -1;
+	return 1;
+}
+
+/* The move a customer's reply makes on a resolved or closed ticket. */
+int
+csm_model_reopen(const struct csm_model *m,
+    const struct csm_ticket_state *cur, int64_t now, const char **status,
+    const char **stage, struct csm_err *err)
+{
+	const struct workflow *w = NULL;
+	size_t i;
+	long target;
+
+	if (cur->type != NULL)
+		w = flow_of((struct csm_model *)(uintptr_t)m, cur->type);
+	if (w == NULL)
+		return csm_model_move(m, cur, NULL, "open", now, status, stage,
+		    err);
+	target = w->reopen;
+	for (i = 0; target < 0 && i < w->nstages; i++)
+		if (w->stages[i].base == CSM_ST_OPEN)
+			target = (long)i;
+	if (target < 0)
+		return csm_err_set(err, CSM_EDATA, "workflow '%s' has no stage "
+		    "to reopen to (set 'reopen = STAGE')", w->type);
+	if (csm_status_parse(cur->status) == CSM_ST_CLOSED &&
+	    within_window(m, cur, now, err) < 0)
+		return -1;
+	*status = statuses[w->stages[target].base];
+	*stage = w->stages[target].name;
+	return 1;
+}
+
+/* Custom fields. */
+
+static int
+applies(const struct field *f, int kind, const char *ttype)
+{
+	size_t i;
+
+	if (f->kind != kind)
+		return 0;
+	if (f->ntypes == 0)
+		return 1;
+	for (i = 0; ttype != NULL && i < f->ntypes; i++)
+		if (strcmp(f->types[i], ttype) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+expected(const struct field *f, const char *what, const json_t *v,
+    struct csm_err *err)
+{
+	char esc[80], *text;
+
+	text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	csm_escape(text ? text : "", text ? strlen(text) : 0, esc,
+	    sizeof(esc));
+	free(text);
+	return csm_err_set(err, CSM_EDATA, "%s: expected %s, got %s",
+	    f->name, what, esc);
+}
+
+static int
+check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
+    json_t *v, struct csm_err *err)
+{
+	const char *s = json_string_value(v);
+	char *end, buf[40];
+	int64_t t;
+	size_t i;
+
+	switch (f->type) {
+	case FT_STRING:
+	case FT_ENUM:
+		if (s == NULL)
+			return expected(f, "a string", v, err);
+		if (f->type == FT_ENUM) {
+			for (i = 0; i < f->nvalues; i++)
+				if (strcmp(s, f->values[i]) == 0)
+					break;
+			if (i == f->nvalues)
+				return expected(f, "one of the declared "
+				    "values", v, err);
+		}
+		break;
+	case FT_INT:
+		if (s != NULL) {
+			long long n;
+
+			errno = 0;
+			n = strtoll(s, &end, 10);
+			if (*s == '\0' || *end != '\0' || errno == ERANGE)
+				return expected(f, "an integer", v, err);
+			json_object_set_new(attrs, f->name, json_integer(n));
+		} else if (!json_is_integer(v))
+			return expected(f, "an integer", v, err);
+		break;
+	case FT_NUMBER:
+		if (s != NULL) {
+			double d = strtod(s, &end);
+
+			if (*s == '\0' || *end != '\0' || d != d)
+				return expected(f, "a number", v, err);
+			json_object_set_new(attrs, f->name, json_real(d));
+		} else if (!json_is_number(v))
+			return expected(f, "a number", v, err);
+		break;
+	case FT_BOOL:
+		if (s != NULL) {
+			int b = csm_conf_bool(s);
+
+			if (b < 0)
+				return expected(f, "true or false", v, err);
+			json_object_set_new(attrs, f->name, json_boolean(b));
+		} else if (!json_is_boolean(v))
+			return expected(f, "true or false", v, err);
+		break;
+	case FT_DATE:
+		if (s == NULL || strlen(s) != 10 ||
+		    csm_time_parse(s, 10, m->tz, &t, NULL) < 0)
+			return expected(f, "a date (YYYY-MM-DD)", v, err);
+		break;
+	case FT_TIME:
+		if (s == NULL || csm_time_parse(s, strlen(s), m->tz, &t,
+		    NULL) < 0)
+			return expected(f, "a time", v, err);
+		csm_time_format(t, m->tz, buf);
+		json_object_set_new(attrs, f->name, json_string(buf));
+		break;
+	}
+	v = json_object_get(attrs, f->name);
+	if (f->has_re) {
+		char num[64];
+
+		if (json_is_string(v))
+			s = json_string_value(v);
+		else {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+			s = num;
+		}
+		if (regexec(&f->re, s, 0, NULL, 0) != 0) {
+			char esc[80];
+
+			return csm_err_set(err, CSM_EDATA, "%s: \"%s\" "
+			    "does not match %s", f->name,
+			    csm_escape(s, strlen(s), esc, sizeof(esc)),
+			    f->pattern);
+		}
+	}
+	return 0;
+}
+
+/* Validates and normalizes declared custom fields (see csm.h). */
+int
+csm_model_check_fields(const struct csm_model *m, int kind,
+    const char *ttype, json_t *attrs, struct csm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		json_t *v;
+
+		if (!applies(f, kind, ttype))
+			continue;
+		v = attrs ? json_object_get(attrs, f->name) : NULL;
+		if (v == NULL || json_is_null(v)) {
+			if (f->required)
+				return csm_err_set(err, CSM_EDATA, "%s: "
+				    "required%s%s%s", f->name,
+				    ttype && f->ntypes ? " for ticket type '" :
+				    "", ttype && f->ntypes ? ttype : "",
+				    ttype && f->ntypes ? "'" : "");
+			continue;
+		}
+		if (check_one(m, f, attrs, v, err) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,497 @@
+/*
+ * ident.c - customer identities: normalizing phone numbers, emails and
+ * channel ids, and the in-memory cache that maps an identity to its
+ * customer so that ingest resolves customers without a query per record.
+ *
+ * The cache holds every identity of the store (memory grows with the
+ * number of distinct identities, not of records) and a union-find forest
+ * over customer ids for merges.  It is loaded lazily and dropped whenever
+ * another connection has committed (PRAGMA data_version), so concurrent
+ * writers never act on stale mappings.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "model.h"
+
+#define MAX_ID 255	/* longest normalized identity, in bytes */
+
+static const struct {
+	const char *field, *name;
+} idkinds[CSM_NIDKINDS] = {
+	{"phone", "phone"},
+	{"email", "email"},
+	{"wechat", "wechat"},
+	{"wecom", "wecom"},
+	{"dingtalk", "dingtalk"},
+	{"weibo", "weibo"},
+	{"crm_id", "crm"},
+};
+
+/* The record field that carries an identity kind. */
+const char *
+csm_id_field(int kind)
+{
+	return kind >= 0 && kind < CSM_NIDKINDS ? idkinds[kind].field : NULL;
+}
+
+/* The name an identity kind has in the store. */
+const char *
+csm_id_name(int kind)
+{
+	return kind >= 0 && kind < CSM_NIDKINDS ? idkinds[kind].name : NULL;
+}
+
+/* The identity kind stored under name, or -1. */
+int
+csm_id_kind(const char *name)
+{
+	int k;
+
+	for (k = 0; k < CSM_NIDKINDS; k++)
+		if (strcmp(idkinds[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+static int
+bad(struct csm_err *err, const char *what, const char *s, size_t len)
+{
+	char esc[80];
+
+	return csm_err_set(err, CSM_EDATA, "not %s: \"%s\"", what,
+	    csm_escape(s, len, esc, sizeof(esc)));
+}
+
+static void
+trim(const char **s, size_t *len)
+{
+	while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+}
+
+static int
+norm_phone(const char *s, size_t len, char *out, size_t n,
+    struct csm_err *err)
+{
+	char d[40];
+	size_t nd = 0, i = 0, o;
+	int plus = 0;
+	const char *rest;
+	size_t rlen;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9') {
+			if (nd == sizeof(d))
+				return bad(err, "a phone number", s, len);
+			d[nd++] = (char)c;
+			i++;
+		} else if (c == 0xEF && i + 2 < len &&
+		    (unsigned char)s[i + 1] == 0xBC &&
+		    (unsigned char)s[i + 2] >= 0x90 &&
+		    (unsigned char)s[i + 2] <= 0x99) {
+			/* Fullwidth digits, U+FF10..U+FF19. */
+			if (nd == sizeof(d))
+				return bad(err, "a phone number", s, len);
+			d[nd++] = (char)('0' + (unsigned char)s[i + 2] - 0x90);
+			i += 3;
+		} else if (c == '+' && nd == 0 && !plus) {
+			plus = 1;
+			i++;
+		} else if (c == ' ' || c == '-' || c == '.' || c == '(' ||
+		    c == ')' || c == '\t' || c == '/')
+			i++;
+		else
+			return bad(err, "a phone number", s, len);
+	}
+	rest = d;
+	rlen = nd;
+	if (!plus && rlen > 2 && d[0] == '0' && d[1] == '0') {
+		plus = 1;
+		rest += 2;
+		rlen -= 2;
+	} else if (!plus && rlen == 13 && d[0] == '8' && d[1] == '6' &&
+	    d[2] == '1')
+		plus = 1;	/* 8613812345678 */
+	o = 0;
+	if (plus && rlen > 2 && rest[0] == '8' && rest[1] == '6') {
+		/* China: back to the national form. */
+		rest += 2;
+		rlen -= 2;
+		if (rlen == 0 || (rest[0] != '1' && rest[0] != '0'))
+			out[o++] = '0';
+		plus = 0;
+	} else if (plus) {
+		if (rlen < 7 || rlen > 15)
+			return bad(err, "a phone number", s, len);
+		out[o++] = '+';
+	}
+	if (!plus && (rlen + o < 5 || rlen + o > 15))
+		return bad(err, "a phone number", s, len);
+	if (o + rlen + 1 > n)
+		return bad(err, "a phone number", s, len);
+	memcpy(out + o, rest, rlen);
+	o += rlen;
+	out[o] = '\0';
+	return (int)o;
+}
+
+static int
+norm_email(const char *s, size_t len, char *out, size_t n,
+    struct csm_err *err)
+{
+	const char *lt, *at = NULL;
+	size_t i;
+
+	/* "Alice Wang <alice@example.com>" */
+	lt = memchr(s, '<', len);
+	if (lt != NULL && len > 0 && s[len - 1] == '>') {
+		len -= (size_t)(lt - s) + 2;
+		s = lt + 1;
+		trim(&s, &len);
+	}
+	if (len > 7 && strncasecmp(s, "mailto:", 7) == 0) {
+		s += 7;
+		len -= 7;
+	}
+	if (len == 0 || len > MAX_ID || len + 1 > n)
+		return bad(err, "an email address", s, len);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7F || c == '<' || c == '>' ||
+		    c == ',' || c == ';' || c == '"')
+			return bad(err, "an email address", s, len);
+		if (c == '@') {
+			if (at != NULL)
+				return bad(err, "an email address", s, len);
+			at = s + i;
+		}
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	if (at == NULL || at == s || at == s + len - 1)
+		return bad(err, "an email address", s, len);
+	out[len] = '\0';
+	return (int)len;
+}
+
+/*
+ * Normalizes an identity of the given kind into out.  Returns the length,
+ * or -1 with err (CSM_EDATA).
+ */
+int
+csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
+    struct csm_err *err)
+{
+	size_t i;
+
+	trim(&s, &len);
+	if (kind == CSM_ID_PHONE)
+		return norm_phone(s, len, out, n, err);
+	if (kind == CSM_ID_EMAIL)
+		return norm_email(s, len, out, n, err);
+	if (len == 0 || len > MAX_ID || len + 1 > n)
+		return bad(err, "an identifier", s, len);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7F)
+			return bad(err, "an identifier", s, len);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return (int)len;
+}
+
+/*
+ * The cache.  Keys live in an arena as [kind][len][bytes]; the table holds
+ * (hash, arena offset, customer) with linear probing.
+ */
+struct slot {
+	uint64_t	hash;
+	uint32_t	off;	/* 0: empty (the arena starts with a pad) */
+	uint32_t	cust;
+};
+
+struct csm_idcache {
+	struct slot	*tab;
+	size_t		 cap, n;
+	struct csm_buf	 arena;
+	uint32_t	*parent;	/* union-find; 0 = root */
+	uint8_t		*flags;		/* CSM_PROF_* per customer */
+	size_t		 ncust;
+	int		 loaded;
+};
+
+static uint64_t
+hash(int kind, const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* A new, empty cache.  Returns new, or NULL when out of memory. */
+struct csm_idcache *
+csm_idcache_new(void)
+{
+	return calloc(1, sizeof(struct csm_idcache));
+}
+
+/* Empties the cache (it reloads on the next use). */
+void
+csm_idcache_clear(struct csm_idcache *c)
+{
+	free(c->tab);
+	free(c->parent);
+	free(c->flags);
+	csm_buf_free(&c->arena);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Frees the cache; NULL is a no-op. */
+void
+csm_idcache_free(struct csm_idcache *c)
+{
+	if (c == NULL)
+		return;
+	csm_idcache_clear(c);
+	free(c);
+}
+
+static int
+grow_cust(struct csm_idcache *c, uint32_t cust)
+{
+	size_t cap;
+	uint32_t *p;
+	uint8_t *f;
+
+	if (cust < c->ncust)
+		return 0;
+	cap = c->ncust ? c->ncust : 1024;
+	while (cap <= cust)
+		cap *= 2;
+	p = realloc(c->parent, cap * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	c->parent = p;
+	f = realloc(c->flags, cap);
+	if (f == NULL)
+		return -1;
+	c->flags = f;
+	memset(c->parent + c->ncust, 0, (cap - c->ncust) * sizeof(*p));
+	memset(c->flags + c->ncust, 0, cap - c->ncust);
+	c->ncust = cap;
+	return 0;
+}
+
+/* The customer a merged customer now lives in (itself if not merged). */
+uint32_t
+csm_idcache_root(struct csm_idcache *c, uint32_t cust)
+{
+	uint32_t r = cust, next;
+
+	while (r < c->ncust && c->parent[r] != 0)
+		r = c->parent[r];
+	/* Path compression. */
+	while (cust < c->ncust && c->parent[cust] != 0) {
+		next = c->parent[cust];
+		c->parent[cust] = r;
+		cust = next;
+	}
+	return r;
+}
+
+static struct slot *
+find(struct csm_idcache *c, uint64_t h, int kind, const char *s, size_t len)
+{
+	size_t i;
+
+	if (c->cap == 0)
+		return NULL;
+	for (i = (size_t)h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		struct slot *sl = &c->tab[i];
+		const unsigned char *k;
+
+		if (sl->off == 0)
+			return sl;
+		if (sl->hash != h)
+			continue;
+		k = (const unsigned char *)c->arena.p + sl->off;
+		if (k[0] == kind && k[1] == len && memcmp(k + 2, s, len) == 0)
+			return sl;
+	}
+}
+
+static int
+rehash(struct csm_idcache *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : 1024, i, j;
+	struct slot *tab = calloc(cap, sizeof(*tab));
+
+	if (tab == NULL)
+		return -1;
+	for (i = 0; i < c->cap; i++) {
+		if (c->tab[i].off == 0)
+			continue;
+		for (j = (size_t)c->tab[i].hash & (cap - 1); tab[j].off != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		tab[j] = c->tab[i];
+	}
+	free(c->tab);
+	c->tab = tab;
+	c->cap = cap;
+	return 0;
+}
+
+/* The customer (root) that holds an identity, or 0 if none does. */
+uint32_t
+csm_idcache_get(struct csm_idcache *c, int kind, const char *s, size_t len)
+{
+	struct slot *sl = find(c, hash(kind, s, len), kind, s, len);
+
+	if (sl == NULL || sl->off == 0)
+		return 0;
+	return csm_idcache_root(c, sl->cust);
+}
+
+/* Records that an identity belongs to cust.  0, or -1 out of memory. */
+int
+csm_idcache_put(struct csm_idcache *c, int kind, const char *s, size_t len,
+    uint32_t cust)
+{
+	uint64_t h = hash(kind, s, len);
+	struct slot *sl;
+	unsigned char hdr[2];
+
+	if (len > MAX_ID || grow_cust(c, cust) < 0)
+		return -1;
+	if ((c->n + 1) * 2 > c->cap && rehash(c) < 0)
+		return -1;
+	if (c->arena.len == 0 && csm_buf_addc(&c->arena, '\0') < 0)
+		return -1;
+	sl = find(c, h, kind, s, len);
+	if (sl->off != 0) {
+		sl->cust = cust;
+		return 0;
+	}
+	if (c->arena.len > UINT32_MAX - MAX_ID - 2)
+		return -1;
+	sl->hash = h;
+	sl->off = (uint32_t)c->arena.len;
+	sl->cust = cust;
+	hdr[0] = (unsigned char)kind;
+	hdr[1] = (unsigned char)len;
+	if (csm_buf_add(&c->arena, (const char *)hdr, 2) < 0 ||
+	    csm_buf_add(&c->arena, s, len) < 0) {
+		sl->off = 0;
+		return -1;
+	}
+	c->n++;
+	return 0;
+}
+
+/* Makes from an alias of into.  0, or -1 out of memory. */
+int
+csm_idcache_merge(struct csm_idcache *c, uint32_t from, uint32_t into)
+{
+	if (grow_cust(c, from > into ? from : into) < 0)
+		return -1;
+	from = csm_idcache_root(c, from);
+	into = csm_idcache_root(c, into);
+	if (from != into)
+		c->parent[from] = into;
+	c->flags[into] |= c->flags[from];
+	return 0;
+}
+
+/* Profile flags of a customer (CSM_PROF_*), and setting them. */
+unsigned
+csm_idcache_flags(struct csm_idcache *c, uint32_t cust)
+{
+	return cust < c->ncust ? c->flags[cust] : 0;
+}
+
+void
+csm_idcache_set_flags(struct csm_idcache *c, uint32_t cust, unsigned f)
+{
+	if (grow_cust(c, cust) == 0)
+		c->flags[cust] = (uint8_t)f;
+}
+
+/* Whether the cache holds the store's identities. */
+int
+csm_idcache_loaded(const struct csm_idcache *c)
+{
+	return c->loaded;
+}
+
+/*
+ * Loads every identity, merge and profile flag from the store.  0, or -1
+ * with err.
+ */
+int
+csm_idcache_load(struct csm_idcache *c, struct csm_store *st,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc, kind;
+
+	csm_idcache_clear(c);
+	s = csm_store_stmt(st, "SELECT kind, value, customer FROM identities",
+	    err);
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kind = csm_id_kind((const char *)sqlite3_column_text(s, 0));
+		if (kind < 0)
+			continue;
+		if (csm_idcache_put(c, kind,
+		    (const char *)sqlite3_column_text(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1),
+		    (uint32_t)sqlite3_column_int64(s, 2)) < 0) {
+			sqlite3_reset(s);
+			return csm_err_set(err, CSM_EINTERNAL,
+			    "out of memory");
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return csm_store_sqlerr(st, rc, err);
+	s = csm_store_stmt(st, "SELECT id, merged_into, name IS NOT NULL, "
+	    "tier IS NOT NULL, org IS NOT NULL FROM customers", err);
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t id = (uint32_t)sqlite3_column_int64(s, 0);
+		unsigned f = CSM_PROF_EXISTS;
+
+		if (grow_cust(c, id) < 0) {
+			sqlite3_reset(s);
+			return csm_err_set(err, CSM_EINTERNAL,
+			    "out of memory");
+		}
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			c->parent[id] = (uint32_t)sqlite3_column_int64(s, 1);
+		f |= sqlite3_column_int(s, 2) ? CSM_PROF_NAME : 0;
+		f |= sqlite3_column_int(s, 3) ? CSM_PROF_TIER : 0;
+		f |= sqlite3_column_int(s, 4) ? CSM_PROF_ORG : 0;
+		c->flags[id] = (uint8_t)f;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return csm_store_sqlerr(st, rc, err);
+	c->loaded = 1;
+	return 0;
+}

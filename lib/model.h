@@ -1,0 +1,168 @@
+/*
+ * model.h - prepared records, the identity cache and the store verbs of
+ * the model; internal to libcsm.
+ *
+ * Ingest works in two steps.  prepare (prep.c) turns a record read from
+ * the input into a struct csm_item: fields checked and normalized, times
+ * parsed, identities normalized, custom fields validated.  It needs no
+ * store and runs on the parser thread.  apply (apply.c) resolves the
+ * customer, compares with what the store holds, and writes; it runs on the
+ * store thread, in input order.
+ */
+#ifndef CSM_MODEL_H
+#define CSM_MODEL_H
+
+#include "internal.h"
+
+/* Profile flags kept per customer in the identity cache. */
+#define CSM_PROF_EXISTS	0x01
+#define CSM_PROF_NAME	0x02
+#define CSM_PROF_TIER	0x04
+#define CSM_PROF_ORG	0x08
+
+struct csm_idcache;
+
+struct csm_idcache *csm_idcache_new(void);
+void csm_idcache_free(struct csm_idcache *c);
+void csm_idcache_clear(struct csm_idcache *c);
+int csm_idcache_loaded(const struct csm_idcache *c);
+int csm_idcache_load(struct csm_idcache *c, struct csm_store *st,
+    struct csm_err *err);
+uint32_t csm_idcache_get(struct csm_idcache *c, int kind, const char *s,
+    size_t len);
+int csm_idcache_put(struct csm_idcache *c, int kind, const char *s,
+    size_t len, uint32_t cust);
+int csm_idcache_merge(struct csm_idcache *c, uint32_t from, uint32_t into);
+uint32_t csm_idcache_root(struct csm_idcache *c, uint32_t cust);
+unsigned csm_idcache_flags(struct csm_idcache *c, uint32_t cust);
+void csm_idcache_set_flags(struct csm_idcache *c, uint32_t cust,
+    unsigned f);
+int csm_id_kind(const char *name);
+
+/* The fields a record may carry, one slot each in a prepared item. */
+enum csm_field {
+	F_SOURCE,
+	F_SOURCE_ID,
+	F_THREAD_ID,
+	F_TICKET_TYPE,
+	F_SUBJECT,
+	F_BODY,
+	F_STATUS,
+	F_PRIORITY,
+	F_CATEGORY,
+	F_PRODUCT,
+	F_REGION,
+	F_TAGS,
+	F_GROUP,
+	F_ASSIGNEE,
+	F_PHONE,
+	F_EMAIL,
+	F_WECHAT,
+	F_NAME,
+	F_TIER,
+	F_ORG,
+	F_CREATED_AT,
+	F_UPDATED_AT,
+	F_FIRST_RESPONSE_AT,
+	F_RESOLVED_AT,
+	F_CLOSED_AT,
+	F_ID,
+	F_TICKET,
+	F_CUSTOMER,
+	F_DIRECTION,
+	F_AUTHOR,
+	F_AT,
+	F_PUBLIC,
+	F_AUTO,
+	F_ACTION,
+	F_BY,
+	F_INTO,
+	F_KIND,
+	F_SCORE,
+	F_COMMENT,
+	F_ORDER_NO,
+	F_PURCHASED_AT,
+	F_WARRANTY_UNTIL,
+	F_WECOM,
+	F_DINGTALK,
+	F_WEIBO,
+	F_CRM_ID,
+	NFIELDS
+};
+
+/* The record field name of a slot ("group" for F_GROUP). */
+const char *csm_field_name(int f);
+
+struct csm_val {
+	const char	*s;	/* text, borrowed from the item's obj */
+	size_t		 len;
+	int64_t		 i;	/* times, numbers, booleans, ids */
+	unsigned char	 set;
+};
+
+struct csm_ident {
+	int		 kind;	/* enum csm_idkind */
+	const char	*value;	/* normalized, borrowed from obj */
+	size_t		 len;
+};
+
+struct csm_item {
+	int		 kind;		/* enum csm_kind */
+	long		 line;
+	json_t		*obj;		/* the record, normalized in place */
+	json_t		*attrs;		/* custom fields (borrowed from obj
+					 * holder), or NULL */
+	char		*tags;		/* JSON text of the tags, or NULL */
+	struct csm_val	 v[NFIELDS];
+	struct csm_ident ids[CSM_NIDKINDS];
+	int		 nids;
+	char		 key[40];	/* derived source_id, if none given */
+};
+
+struct csm_prep_opts {
+	const struct csm_model	*model;
+	int			 kind;		/* --type, or 0 */
+	const char		*source;	/* --source, or NULL */
+	int64_t			 now;
+};
+
+/*
+ * Prepares obj (taken: it belongs to the item from then on, even on
+ * error) as an item.  Returns 0, or -1 with err naming the field.
+ */
+int csm_prep(const struct csm_prep_opts *o, json_t *obj,
+    struct csm_item *it, struct csm_err *err);
+/* Releases what an item holds (not the item itself). */
+void csm_item_clear(struct csm_item *it);
+
+/* Formats "T-000042", "C-000007", "M-...", "E-..." into buf (>= 24). */
+void csm_ref_format(char prefix, int64_t id, char *buf);
+/* Parses "T-42", "T-000042" or "42" for prefix 'T'; 0 if not one. */
+int64_t csm_ref_parse(char prefix, const char *s, size_t len);
+
+/* Counts of what an ingest did. */
+struct csm_ingest_stats;
+
+/* The store side of ingest. */
+struct csm_apply {
+	struct csm_store	*st;
+	const struct csm_model	*model;
+	struct csm_idcache	*ids;
+	struct csm_writer	*out;
+	const char		*by;		/* actor of the events */
+	int			 verbose;	/* emit unchanged records */
+	int64_t			 now;
+	uint64_t		 counts[CSM_NKINDS][4];	/* by kind, op */
+};
+
+enum { OP_CREATED, OP_UPDATED, OP_MERGED, OP_UNCHANGED };
+
+/*
+ * Applies a prepared item to the store inside the caller's transaction and
+ * writes what changed to a->out.  Returns 0; -1 when the record is refused
+ * (err, CSM_EDATA: nothing of it was written); -2 on a store error (err;
+ * the transaction must be rolled back).
+ */
+int csm_apply(struct csm_apply *a, struct csm_item *it, struct csm_err *err);
+
+#endif /* CSM_MODEL_H */

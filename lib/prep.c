@@ -1,0 +1,624 @@
+/*
+ * prep.c - turning an input record into a prepared item: the record kind,
+ * field types, times, identities and custom fields, checked and normalized
+ * without touching the store, so that it can run on the parser thread.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+enum ftype {
+	T_TEXT,		/* a string (integers are taken as their digits) */
+	T_TIME,		/* RFC 3339, or integer seconds since the epoch */
+	T_BOOL,
+	T_INT,
+	T_TAGS,		/* array of strings, or "a;b;c" */
+	T_IDENT,	/* a customer identity */
+	T_REF_T,	/* a ticket: "T-000042" */
+	T_REF_C,	/* a customer: "C-000007" */
+	T_SELF		/* the record's own id: T- or C- by kind */
+};
+
+#define KT (1u << CSM_KIND_TICKET)
+#define KM (1u << CSM_KIND_MESSAGE)
+#define KE (1u << CSM_KIND_EVENT)
+#define KC (1u << CSM_KIND_CUSTOMER)
+#define KO (1u << CSM_KIND_ORDER)
+#define KS (1u << CSM_KIND_SURVEY)
+
+static const struct fdef {
+	const char	*name;
+	enum ftype	 type;
+	unsigned	 kinds;
+	int		 idkind;	/* T_IDENT: enum csm_idkind */
+} fdefs[NFIELDS] = {
+	[F_SOURCE] = {"source", T_TEXT, KT | KM | KE | KS, 0},
+	[F_SOURCE_ID] = {"source_id", T_TEXT, KT | KM | KE, 0},
+	[F_THREAD_ID] = {"thread_id", T_TEXT, KT | KM | KE | KS, 0},
+	[F_TICKET_TYPE] = {"ticket_type", T_TEXT, KT, 0},
+	[F_SUBJECT] = {"subject", T_TEXT, KT, 0},
+	[F_BODY] = {"body", T_TEXT, KT | KM, 0},
+	[F_STATUS] = {"status", T_TEXT, KT | KE, 0},
+	[F_PRIORITY] = {"priority", T_TEXT, KT | KE, 0},
+	[F_CATEGORY] = {"category", T_TEXT, KT, 0},
+	[F_PRODUCT] = {"product", T_TEXT, KT | KO, 0},
+	[F_REGION] = {"region", T_TEXT, KT, 0},
+	[F_TAGS] = {"tags", T_TAGS, KT, 0},
+	[F_GROUP] = {"group", T_TEXT, KT | KE, 0},
+	[F_ASSIGNEE] = {"assignee", T_TEXT, KT | KE, 0},
+	[F_PHONE] = {"phone", T_IDENT, KT | KC | KO, CSM_ID_PHONE},
+	[F_EMAIL] = {"email", T_IDENT, KT | KC | KO, CSM_ID_EMAIL},
+	[F_WECHAT] = {"wechat", T_IDENT, KT | KC | KO, CSM_ID_WECHAT},
+	[F_NAME] = {"name", T_TEXT, KT | KC, 0},
+	[F_TIER] = {"tier", T_TEXT, KT | KC, 0},
+	[F_ORG] = {"org", T_TEXT, KT | KC, 0},
+	[F_CREATED_AT] = {"created_at", T_TIME, KT | KC | KO, 0},
+	[F_UPDATED_AT] = {"updated_at", T_TIME, KT | KC | KO, 0},
+	[F_FIRST_RESPONSE_AT] = {"first_response_at", T_TIME, KT, 0},
+	[F_RESOLVED_AT] = {"resolved_at", T_TIME, KT, 0},
+	[F_CLOSED_AT] = {"closed_at", T_TIME, KT, 0},
+	[F_ID] = {"id", T_SELF, KT | KC, 0},
+	[F_TICKET] = {"ticket", T_REF_T, KM | KE | KS, 0},
+	[F_CUSTOMER] = {"customer", T_REF_C, KT | KC | KO, 0},
+	[F_DIRECTION] = {"direction", T_TEXT, KM, 0},
+	[F_AUTHOR] = {"author", T_TEXT, KM, 0},
+	[F_AT] = {"at", T_TIME, KM | KE | KS, 0},
+	[F_PUBLIC] = {"public", T_BOOL, KM, 0},
+	[F_AUTO] = {"auto", T_BOOL, KM, 0},
+	[F_ACTION] = {"action", T_TEXT, KE, 0},
+	[F_BY] = {"by", T_TEXT, KE, 0},
+	[F_INTO] = {"into", T_REF_T, KE, 0},
+	[F_KIND] = {"kind", T_TEXT, KS, 0},
+	[F_SCORE] = {"score", T_INT, KS, 0},
+	[F_COMMENT] = {"comment", T_TEXT, KS, 0},
+	[F_ORDER_NO] = {"order_no", T_TEXT, KO, 0},
+	[F_PURCHASED_AT] = {"purchased_at", T_TIME, KO, 0},
+	[F_WARRANTY_UNTIL] = {"warranty_until", T_TIME, KO, 0},
+	[F_WECOM] = {"wecom", T_IDENT, KT | KC | KO, CSM_ID_WECOM},
+	[F_DINGTALK] = {"dingtalk", T_IDENT, KT | KC | KO, CSM_ID_DINGTALK},
+	[F_WEIBO] = {"weibo", T_IDENT, KT | KC | KO, CSM_ID_WEIBO},
+	[F_CRM_ID] = {"crm_id", T_IDENT, KT | KC | KO, CSM_ID_CRM},
+};
+
+/* The record field name of a slot. */
+const char *
+csm_field_name(int f)
+{
+	return f >= 0 && f < NFIELDS ? fdefs[f].name : NULL;
+}
+
+/* A slot from a field name (a small perfect-enough lookup), or -1. */
+static int
+slot_of(const char *key)
+{
+	int f;
+
+	for (f = 0; f < NFIELDS; f++)
+		if (fdefs[f].name[0] == key[0] &&
+		    strcmp(fdefs[f].name, key) == 0)
+			return f;
+	return -1;
+}
+
+/* Formats a reference such as "T-000042" into buf. */
+void
+csm_ref_format(char prefix, int64_t id, char *buf)
+{
+	snprintf(buf, 24, "%c-%06lld", prefix, (long long)id);
+}
+
+/* Parses "T-42", "T-000042" or "42"; 0 when it is not a reference. */
+int64_t
+csm_ref_parse(char prefix, const char *s, size_t len)
+{
+	int64_t v = 0;
+	size_t i = 0;
+
+	if (len >= 2 && (s[0] == prefix || s[0] == prefix + 32) &&
+	    s[1] == '-')
+		i = 2;
+	if (i == len || len - i > 15)
+		return 0;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Releases what an item holds. */
+void
+csm_item_clear(struct csm_item *it)
+{
+	json_decref(it->obj);
+	json_decref(it->attrs);
+	free(it->tags);
+	memset(it, 0, sizeof(*it));
+}
+
+static int
+field_err(struct csm_err *err, const char *field, const char *what,
+    const json_t *v)
+{
+	char esc[96], *text = NULL;
+
+	if (v != NULL)
+		text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (text != NULL)
+		csm_escape(text, strlen(text), esc, sizeof(esc));
+	free(text);
+	if (v == NULL)
+		return csm_err_set(err, CSM_EDATA, "%s: %s", field,
+		    what);
+	return csm_err_set(err, CSM_EDATA, "%s: %s, got %s", field,
+	    what, esc);
+}
+
+/* Sets a text slot from a string or integer JSON value. */
+static int
+set_text(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+{
+	if (json_is_integer(v)) {
+		char num[32];
+		json_t *s;
+
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		s = json_string(num);
+		if (s == NULL || json_object_set_new(it->obj, fdefs[f].name,
+		    s) != 0)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		v = s;
+	}
+	if (!json_is_string(v))
+		return field_err(err, fdefs[f].name, "expected a string", v);
+	if (json_string_length(v) == 0)
+		return 0;	/* empty is absent */
+	it->v[f].s = json_string_value(v);
+	it->v[f].len = json_string_length(v);
+	it->v[f].set = 1;
+	return 0;
+}
+
+static int
+set_time(const struct csm_prep_opts *o, struct csm_item *it, int f,
+    json_t *v, struct csm_err *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (json_is_integer(v)) {
+		it->v[f].i = json_integer_value(v);
+		it->v[f].set = 1;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return field_err(err, fdefs[f].name, "expected a time", v);
+	if (json_string_length(v) == 0)
+		return 0;
+	if (csm_time_parse(json_string_value(v), json_string_length(v),
+	    csm_model_tz(o->model), &it->v[f].i, err) < 0) {
+		memcpy(msg, err->msg, sizeof(msg));
+		return csm_err_set(err, CSM_EDATA, "%s: %s",
+		    fdefs[f].name, msg);
+	}
+	it->v[f].set = 1;
+	return 0;
+}
+
+static int
+set_bool(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+{
+	int b = -1;
+
+	if (json_is_boolean(v))
+		b = json_is_true(v);
+	else if (json_is_string(v))
+		b = csm_conf_bool(json_string_value(v));
+	else if (json_is_integer(v) && (json_integer_value(v) == 0 ||
+	    json_integer_value(v) == 1))
+		b = (int)json_integer_value(v);
+	if (b < 0)
+		return field_err(err, fdefs[f].name, "expected true or false",
+		    v);
+	it->v[f].i = b;
+	it->v[f].set = 1;
+	return 0;
+}
+
+static int
+set_int(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+{
+	const char *s;
+	char *end;
+	long long n;
+
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (json_is_real(v) && json_real_value(v) ==
+	    (double)(long long)json_real_value(v))
+		n = (long long)json_real_value(v);
+	else if (json_is_string(v)) {
+		s = json_string_value(v);
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || errno == ERANGE)
+			return field_err(err, fdefs[f].name,
+			    "expected an integer", v);
+	} else
+		return field_err(err, fdefs[f].name, "expected an integer", v);
+	it->v[f].i = n;
+	it->v[f].set = 1;
+	return 0;
+}
+
+/* Tags: an array of strings or "a;b;c"; trimmed, empty ones dropped. */
+static int
+set_tags(struct csm_item *it, json_t *v, struct csm_err *err)
+{
+	json_t *arr = json_array(), *e;
+	size_t i;
+
+	if (arr == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v), *end;
+
+		while (*s != '\0') {
+			size_t len;
+
+			end = strchr(s, ';');
+			len = end ? (size_t)(end - s) : strlen(s);
+			while (len > 0 && (*s == ' ' || *s == '\t')) {
+				s++;
+				len--;
+			}
+			while (len > 0 && (s[len - 1] == ' ' ||
+			    s[len - 1] == '\t'))
+				len--;
+			if (len > 0)
+				json_array_append_new(arr,
+				    json_stringn_nocheck(s, len));
+			s = end ? end + 1 : s + len;
+			if (end == NULL)
+				break;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e)) {
+				json_decref(arr);
+				return field_err(err, "tags", "expected "
+				    "strings", e);
+			}
+			if (json_string_length(e) > 0)
+				json_array_append(arr, e);
+		}
+	} else if (!json_is_null(v)) {
+		json_decref(arr);
+		return field_err(err, "tags", "expected an array of strings",
+		    v);
+	}
+	it->tags = json_dumps(arr, JSON_COMPACT);
+	json_object_set_new(it->obj, "tags", arr);
+	if (it->tags == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	it->v[F_TAGS].set = 1;
+	return 0;
+}
+
+static int
+set_ident(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+{
+	char norm[320], msg[sizeof(err->msg)];
+	json_t *s;
+	int n, k = fdefs[f].idkind;
+
+	if (set_text(it, f, v, err) < 0)
+		return -1;
+	if (!it->v[f].set)
+		return 0;
+	n = csm_id_norm(k, it->v[f].s, it->v[f].len, norm, sizeof(norm), err);
+	if (n < 0) {
+		memcpy(msg, err->msg, sizeof(msg));
+		return csm_err_set(err, CSM_EDATA, "%s: %s",
+		    fdefs[f].name, msg);
+	}
+	s = json_stringn_nocheck(norm, (size_t)n);
+	if (s == NULL || json_object_set_new(it->obj, fdefs[f].name, s) != 0)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	it->v[f].s = json_string_value(s);
+	it->v[f].len = (size_t)n;
+	it->ids[it->nids].kind = k;
+	it->ids[it->nids].value = it->v[f].s;
+	it->ids[it->nids].len = (size_t)n;
+	it->nids++;
+	return 0;
+}
+
+static int
+set_ref(struct csm_item *it, int f, char prefix, json_t *v,
+    struct csm_err *err)
+{
+	int64_t id = 0;
+
+	if (json_is_integer(v))
+		id = json_integer_value(v);
+	else if (json_is_string(v))
+		id = csm_ref_parse(prefix, json_string_value(v),
+		    json_string_length(v));
+	if (id <= 0) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "expected an id like %c-000042",
+		    prefix);
+		return field_err(err, fdefs[f].name, what, v);
+	}
+	it->v[f].i = id;
+	it->v[f].set = 1;
+	return 0;
+}
+
+/* Two 64-bit FNV-style hashes of the record's canonical text. */
+static void
+content_key(struct csm_item *it)
+{
+	char *text = json_dumps(it->obj, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+	size_t i;
+
+	for (i = 0; text != NULL && text[i] != '\0'; i++) {
+		a = (a ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+		b = (b ^ (unsigned char)text[i]) * 0x9E3779B97F4A7C15ULL;
+		b ^= b >> 31;
+	}
+	free(text);
+	snprintf(it->key, sizeof(it->key), "h:%016llx%016llx",
+	    (unsigned long long)a, (unsigned long long)b);
+}
+
+/* The kind from --type or the record's "type". */
+static int
+kind_of(const struct csm_prep_opts *o, json_t *obj, struct csm_err *err)
+{
+	json_t *t = json_object_get(obj, "type");
+	int k;
+
+	if (t == NULL || json_is_null(t)) {
+		if (o->kind > 0)
+			return o->kind;
+		return csm_err_set(err, CSM_EDATA, "type: missing (a "
+		    "record says what it is, or use --type ticket)");
+	}
+	if (!json_is_string(t))
+		return field_err(err, "type", "expected a string", t);
+	k = csm_kind_parse(json_string_value(t));
+	if (k < 0)
+		return field_err(err, "type", "expected ticket, message, "
+		    "event, customer, order or survey", t);
+	if (o->kind > 0 && k != o->kind) {
+		char esc[64];
+
+		return csm_err_set(err, CSM_EDATA, "type: \"%s\" but "
+		    "--type %s", csm_escape(json_string_value(t),
+		    json_string_length(t), esc, sizeof(esc)),
+		    csm_kind_name(o->kind));
+	}
+	return k;
+}
+
+static int
+check_priority(struct csm_item *it, struct csm_err *err)
+{
+	static const struct {
+		const char *in, *out;
+	} map[] = {
+		{"low", "low"}, {"normal", "normal"}, {"high", "high"},
+		{"urgent", "urgent"}, {"medium", "normal"}, {"低", "low"},
+		{"中", "normal"}, {"普通", "normal"}, {"高", "high"},
+		{"紧急", "urgent"}, {"p1", "urgent"}, {"p2", "high"},
+		{"p3", "normal"}, {"p4", "low"}, {"P1", "urgent"},
+		{"P2", "high"}, {"P3", "normal"}, {"P4", "low"},
+	};
+	size_t i;
+	struct csm_val *p = &it->v[F_PRIORITY];
+
+	if (!p->set)
+		return 0;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(p->s, map[i].in) == 0) {
+			p->s = map[i].out;
+			p->len = strlen(map[i].out);
+			return 0;
+		}
+	return field_err(err, "priority", "expected low, normal, high or "
+	    "urgent", json_object_get(it->obj, "priority"));
+}
+
+/* A channel name: lowercase letters, digits, '-' and '_'. */
+static int
+check_source(struct csm_item *it, struct csm_err *err)
+{
+	size_t i;
+	const struct csm_val *v = &it->v[F_SOURCE];
+
+	for (i = 0; i < v->len; i++) {
+		char c = v->s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.'))
+			return field_err(err, "source", "expected a channel "
+			    "name such as email, wechat or web",
+			    json_object_get(it->obj, "source"));
+	}
+	if (v->len > 64)
+		return field_err(err, "source", "longer than 64 bytes", NULL);
+	return 0;
+}
+
+/* Kind-specific rules once every field is in its slot. */
+static int
+check_kind(const struct csm_prep_opts *o, struct csm_item *it,
+    struct csm_err *err)
+{
+	struct csm_val *v = it->v;
+	const char *ttype = v[F_TICKET_TYPE].set ? v[F_TICKET_TYPE].s : NULL;
+
+	if (!v[F_SOURCE].set && o->source != NULL &&
+	    (it->kind == CSM_KIND_TICKET || it->kind == CSM_KIND_MESSAGE ||
+	    it->kind == CSM_KIND_EVENT)) {
+		v[F_SOURCE].s = o->source;
+		v[F_SOURCE].len = strlen(o->source);
+		v[F_SOURCE].set = 1;
+	}
+	if (v[F_SOURCE].set && check_source(it, err) < 0)
+		return -1;
+	if (check_priority(it, err) < 0)
+		return -1;
+	switch (it->kind) {
+	case CSM_KIND_TICKET:
+		if (!v[F_SOURCE].set && !v[F_ID].set)
+			return field_err(err, "source", "missing (the channel "
+			    "it came from; or use --source)", NULL);
+		break;
+	case CSM_KIND_MESSAGE:
+	case CSM_KIND_EVENT:
+	case CSM_KIND_SURVEY:
+		if (!v[F_TICKET].set && !(v[F_SOURCE].set &&
+		    v[F_THREAD_ID].set))
+			return field_err(err, "ticket", "missing (give "
+			    "'ticket', or 'source' and 'thread_id')", NULL);
+		if (it->kind == CSM_KIND_MESSAGE) {
+			if (!v[F_DIRECTION].set)
+				return field_err(err, "direction", "missing "
+				    "(in or out)", NULL);
+			if (strcmp(v[F_DIRECTION].s, "in") != 0 &&
+			    strcmp(v[F_DIRECTION].s, "out") != 0)
+				return field_err(err, "direction", "expected "
+				    "in or out", json_object_get(it->obj,
+				    "direction"));
+		}
+		if (it->kind == CSM_KIND_EVENT && !v[F_ACTION].set)
+			return field_err(err, "action", "missing", NULL);
+		if (it->kind == CSM_KIND_SURVEY) {
+			int nps;
+
+			if (!v[F_KIND].set)
+				return field_err(err, "kind", "missing (csat "
+				    "or nps)", NULL);
+			if (strcmp(v[F_KIND].s, "csat") != 0 &&
+			    strcmp(v[F_KIND].s, "nps") != 0)
+				return field_err(err, "kind", "expected csat or "
+				    "nps", json_object_get(it->obj, "kind"));
+			if (!v[F_SCORE].set)
+				return field_err(err, "score", "missing", NULL);
+			nps = v[F_KIND].s[0] == 'n';
+			if (v[F_SCORE].i < (nps ? 0 : 1) ||
+			    v[F_SCORE].i > (nps ? 10 : 5))
+				return field_err(err, "score", nps ?
+				    "expected 0 to 10 for nps" :
+				    "expected 1 to 5 for csat",
+				    json_object_get(it->obj, "score"));
+		}
+		break;
+	case CSM_KIND_CUSTOMER:
+		if (it->nids == 0 && !v[F_ID].set)
+			return field_err(err, "phone", "missing: a customer "
+			    "needs an identity (phone, email, wechat, wecom, "
+			    "dingtalk, weibo or crm_id) or an id", NULL);
+		break;
+	case CSM_KIND_ORDER:
+		if (!v[F_ORDER_NO].set)
+			return field_err(err, "order_no", "missing", NULL);
+		break;
+	}
+	if (csm_model_check_fields(o->model, it->kind, ttype, it->attrs,
+	    err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Prepares a record (see model.h).  obj is taken.  Returns 0, or -1 with
+ * err naming the field.
+ */
+int
+csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_item *it,
+    struct csm_err *err)
+{
+	const char *key;
+	json_t *v;
+	void *iter;
+	int f, rc = 0, k;
+	unsigned bit;
+
+	memset(it, 0, sizeof(*it));
+	it->obj = obj;
+	k = kind_of(o, obj, err);
+	if (k < 0)
+		return -1;
+	it->kind = k;
+	bit = 1u << k;
+	/* "stage" is read as "status" (a workflow stage is one). */
+	if (k == CSM_KIND_TICKET && json_object_get(obj, "status") == NULL &&
+	    (v = json_object_get(obj, "stage")) != NULL)
+		json_object_set(obj, "status", v);
+	for (iter = json_object_iter(obj); iter != NULL && rc == 0;
+	    iter = json_object_iter_next(obj, iter)) {
+		key = json_object_iter_key(iter);
+		v = json_object_iter_value(iter);
+		if (strcmp(key, "type") == 0 || strcmp(key, "stage") == 0)
+			continue;
+		f = slot_of(key);
+		if (f < 0 || !(fdefs[f].kinds & bit)) {
+			if (it->attrs == NULL && (it->attrs = json_object()) ==
+			    NULL)
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "out of memory");
+			if (!json_is_null(v))
+				json_object_set(it->attrs, key, v);
+			continue;
+		}
+		if (json_is_null(v))
+			continue;
+		switch (fdefs[f].type) {
+		case T_TEXT:
+			rc = set_text(it, f, v, err);
+			break;
+		case T_TIME:
+			rc = set_time(o, it, f, v, err);
+			break;
+		case T_BOOL:
+			rc = set_bool(it, f, v, err);
+			break;
+		case T_INT:
+			rc = set_int(it, f, v, err);
+			break;
+		case T_TAGS:
+			rc = set_tags(it, v, err);
+			break;
+		case T_IDENT:
+			rc = set_ident(it, f, v, err);
+			break;
+		case T_REF_T:
+			rc = set_ref(it, f, 'T', v, err);
+			break;
+		case T_REF_C:
+			rc = set_ref(it, f, 'C', v, err);
+			break;
+		case T_SELF:
+			rc = set_ref(it, f, k == CSM_KIND_CUSTOMER ? 'C' : 'T',
+			    v, err);
+			break;
+		}
+		/* set_tags and set_ident replace values: restart safely. */
+	}
+	if (rc < 0)
+		return -1;
+	if (check_kind(o, it, err) < 0)
+		return -1;
+	if (!it->v[F_SOURCE_ID].set && !it->v[F_ID].set)
+		content_key(it);
+	return 0;
+}
