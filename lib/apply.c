@@ -470,6 +470,46 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
 
 /* Customers. */
 
+/* The kept customer gains the custom fields it lacks.  0 or -2. */
+static int
+merge_attrs(struct csm_apply *a, int64_t keep, int64_t from,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	json_t *k = NULL, *f = NULL;
+	const char *text;
+	char *out = NULL;
+	int rc = 0;
+
+	STMT(s, "SELECT id, attrs FROM customers WHERE id IN (?1, ?2) AND "
+	    "attrs IS NOT NULL");
+	sqlite3_bind_int64(s, 1, keep);
+	sqlite3_bind_int64(s, 2, from);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(s, 1);
+		if (sqlite3_column_int64(s, 0) == keep)
+			k = json_loads(text, 0, NULL);
+		else
+			f = json_loads(text, 0, NULL);
+	}
+	sqlite3_reset(s);
+	if (f != NULL && json_is_object(f)) {
+		if (k == NULL || !json_is_object(k)) {
+			json_decref(k);
+			k = json_object();
+		}
+		json_object_update_missing(k, f);
+		out = json_dumps(k, JSON_COMPACT);
+		STMT(s, "UPDATE customers SET attrs = ?2 WHERE id = ?1");
+		sqlite3_bind_int64(s, 1, keep);
+		sqlite3_bind_text(s, 2, out, -1, free);
+		rc = step_done(a, s, err);
+	}
+	json_decref(k);
+	json_decref(f);
+	return rc;
+}
+
 /*
  * Moves everything of customer from into keep and records how to undo
  * it in the merge event.  0 or -2.
@@ -546,6 +586,8 @@ merge(struct csm_apply *a, int64_t keep, int64_t from, int64_t at,
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, at);
 	if (step_done(a, s, err) < 0)
+		goto fail;
+	if (merge_attrs(a, keep, from, err) < 0)
 		goto fail;
 	STMT(s, "UPDATE customers SET merged_into = ?1, updated_at = "
 	    "max(updated_at, ?3) WHERE id = ?2");
@@ -1681,13 +1723,17 @@ apply_survey(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		bind_val(s, 4, &v[F_COMMENT]);
 		sqlite3_bind_int64(s, 5, at);
 		snprintf(score, sizeof(score), "%lld", (long long)v[F_SCORE].i);
-		if (step_done(a, s, err) < 0 || add_event(a, t.id, 0, at, a->by,
-		    "survey", v[F_KIND].s, NULL, score, NULL, NULL, err) < 0) {
+		if (step_done(a, s, err) < 0) {
 			trow_clear(&t);
 			return -2;
 		}
 		if (sid == 0)
 			sid = sqlite3_last_insert_rowid(csm_store_db(a->st));
+		if (add_event(a, t.id, 0, at, a->by, "survey", v[F_KIND].s,
+		    NULL, score, NULL, NULL, err) < 0) {
+			trow_clear(&t);
+			return -2;
+		}
 	}
 	count(a, CSM_KIND_SURVEY, op);
 	if (op != OP_UNCHANGED || a->verbose) {

@@ -82,6 +82,10 @@ size_t csm_width_fit(const char *s, size_t len, size_t maxw, size_t *used);
  * with "..." when longer than the buffer.  Returns buf.
  */
 char *csm_escape(const char *s, size_t len, char *buf, size_t n);
+/* Writes a JSON value for a message into buf: a string quoted and escaped
+ * as csm_escape does, anything else as compact JSON, cut to fit.
+ * Returns buf. */
+char *csm_escape_json(const json_t *v, char *buf, size_t n);
 
 /*
  * Time: instants are int64_t seconds since the epoch (UTC).  Time zones are

@@ -756,14 +756,10 @@ static int
 expected(const struct field *f, const char *what, const json_t *v,
     struct csm_err *err)
 {
-	char esc[80], *text;
+	char esc[80];
 
-	text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	csm_escape(text ? text : "", text ? strlen(text) : 0, esc,
-	    sizeof(esc));
-	free(text);
 	return csm_err_set(err, CSM_EDATA, "%s: expected %s, got %s",
-	    f->name, what, esc);
+	    f->name, what, csm_escape_json(v, esc, sizeof(esc)));
 }
 
 static int

@@ -103,6 +103,12 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 				return bad(err, "a phone number", s, len);
 			d[nd++] = (char)('0' + (unsigned char)s[i + 2] - 0x90);
 			i += 3;
+		} else if (c == '(' && i + 2 < len && s[i + 1] == '0' &&
+		    s[i + 2] == ')' && nd > 0 &&
+		    (plus || (nd > 2 && d[0] == '0' && d[1] == '0'))) {
+			/* "+44 (0)20 ...": the trunk 0 is not dialled from
+			 * abroad. */
+			i += 3;
 		} else if (c == '+' && nd == 0 && !plus) {
 			plus = 1;
 			i++;

@@ -143,18 +143,12 @@ static int
 field_err(struct csm_err *err, const char *field, const char *what,
     const json_t *v)
 {
-	char esc[96], *text = NULL;
+	char esc[96];
 
-	if (v != NULL)
-		text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	if (text != NULL)
-		csm_escape(text, strlen(text), esc, sizeof(esc));
-	free(text);
 	if (v == NULL)
-		return csm_err_set(err, CSM_EDATA, "%s: %s", field,
-		    what);
-	return csm_err_set(err, CSM_EDATA, "%s: %s, got %s", field,
-	    what, esc);
+		return csm_err_set(err, CSM_EDATA, "%s: %s", field, what);
+	return csm_err_set(err, CSM_EDATA, "%s: %s, got %s", field, what,
+	    csm_escape_json(v, esc, sizeof(esc)));
 }
 
 /* Sets a text slot from a string or integer JSON value. */

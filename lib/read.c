@@ -342,7 +342,7 @@ next_line(struct csm_reader *r, const char **line, size_t *len,
 			r->done += *len;
 			r->start = r->end;
 			r->lineno++;
-			if (toolong)
+			if (toolong || *len > CSM_MAX_RECORD)
 				goto toobig;
 			return 1;
 		}
@@ -354,7 +354,7 @@ next_line(struct csm_reader *r, const char **line, size_t *len,
 	*len = (size_t)(nl - (r->buf + r->start));
 	r->done += *len + 1;
 	r->start += *len + 1;
-	if (toolong)
+	if (toolong || *len > CSM_MAX_RECORD)
 		goto toobig;
 	return 1;
 toobig:

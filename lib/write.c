@@ -135,6 +135,34 @@ buf_json(struct csm_buf *b, const json_t *v)
 	return -1;
 }
 
+/* A JSON value for a one-line message (see csm.h). */
+char *
+csm_escape_json(const json_t *v, char *buf, size_t n)
+{
+	struct csm_buf b = {0};
+
+	if (n < 16) {
+		if (n > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (json_is_string(v)) {
+		buf[0] = '"';
+		csm_escape(json_string_value(v), json_string_length(v), buf + 1,
+		    n - 2);
+		strcat(buf, "\"");
+		return buf;
+	}
+	if (buf_json(&b, v) < 0 || b.p == NULL) {
+		csm_buf_free(&b);
+		snprintf(buf, n, "(a JSON value)");
+		return buf;
+	}
+	csm_escape(b.p, b.len, buf, n);
+	csm_buf_free(&b);
+	return buf;
+}
+
 /*
  * A writer for fmt on fp; cols fixes the columns of CSV, TSV and tables.
  * Returns new, or NULL when out of memory.
@@ -318,18 +346,22 @@ csm_writer_json(struct csm_writer *w, const char *key, const json_t *v)
 static void
 csv_field(struct csm_writer *w, const char *s, size_t len)
 {
+	int defuse = (w->flags & CSM_W_EXCEL_SAFE) && len > 0 &&
+	    strchr("=+-@", s[0]) != NULL;
 	size_t i;
 
-	if ((w->flags & CSM_W_EXCEL_SAFE) && len > 0 && strchr("=+-@", s[0]))
-		csm_buf_addc(&w->out, '\'');
 	for (i = 0; i < len; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			break;
 	if (i == len) {
+		if (defuse)
+			csm_buf_addc(&w->out, '\'');
 		csm_buf_add(&w->out, s, len);
 		return;
 	}
 	csm_buf_addc(&w->out, '"');
+	if (defuse)
+		csm_buf_addc(&w->out, '\'');
 	for (i = 0; i < len; i++) {
 		if (s[i] == '"')
 			csm_buf_addc(&w->out, '"');
