@@ -109,6 +109,8 @@ struct ctx {
 	const char	*hdr_done;	/* input whose header went to rejects */
 	struct csm_reader *r;
 	int		 progress;
+	int		 shown;		/* progress is on the screen */
+	struct timespec	 start;
 	const char	*file;
 };
 
@@ -120,7 +122,7 @@ on_reject(void *arg, const char *file, long line, const char *msg,
 	char name[256];
 
 	csm_escape(file, strlen(file), name, sizeof(name));
-	if (c->progress)
+	if (c->shown)
 		fputs("\r\033[K", stderr);
 	if (line > 0)
 		cmd_warn("%s:%ld: %s", name, line, msg);
@@ -147,8 +149,14 @@ static void
 on_progress(void *arg, uint64_t done, uint64_t total, uint64_t records)
 {
 	struct ctx *c = arg;
+	struct timespec now;
 	char name[128];
 
+	/* As git does: nothing for work that is over within a second. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - c->start.tv_sec < 1)
+		return;
+	c->shown = 1;
 	cmd_name(c->file, name, sizeof(name));
 	if (total > 0)
 		fprintf(stderr, "\r\033[K%s: %s: %3d%% %llu records", progname,
@@ -418,6 +426,7 @@ main(int argc, char **argv)
 		cmd_die_err(&err);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c.start = t0;
 	if (argc == 0) {
 		static char stdin_name[] = "-";
 		static char *dash[] = {stdin_name, NULL};
@@ -460,7 +469,7 @@ main(int argc, char **argv)
 		} else
 			status = -1;
 	}
-	if (c.progress)
+	if (c.shown)
 		fputs("\r\033[K", stderr);
 	csm_ingest_stats(ing, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
