@@ -437,6 +437,7 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
 		out_text(a, "tier", (const char *)sqlite3_column_text(s, 1));
 		out_text(a, "org", (const char *)sqlite3_column_text(s, 2));
 	}
+	sqlite3_reset(s);
 	STMT(s, "SELECT kind, value FROM identities WHERE customer = ?1 "
 	    "ORDER BY kind, value");
 	sqlite3_bind_int64(s, 1, cust);
@@ -466,6 +467,61 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
 	sqlite3_reset(s);
 	csm_writer_end(a->out);
 	return rc == SQLITE_DONE ? 0 : fatal(a, rc, err);
+}
+
+static const int prof_fields[3] = {F_NAME, F_TIER, F_ORG};
+static const int sorted[CSM_NIDKINDS] = {
+	CSM_ID_CRM, CSM_ID_DINGTALK, CSM_ID_EMAIL, CSM_ID_PHONE, CSM_ID_WECHAT,
+	CSM_ID_WECOM, CSM_ID_WEIBO
+};
+static const unsigned prof_flags[3] = {CSM_PROF_NAME, CSM_PROF_TIER,
+	CSM_PROF_ORG};
+
+/* A customer just created from a record: emitted from the record, the
+ * same fields emit_customer reads back from the store. */
+static void
+emit_new_customer(struct csm_apply *a, struct csm_item *it, int64_t cust,
+    int64_t at)
+{
+	json_t *ids;
+	int i, k;
+
+	count(a, CSM_KIND_CUSTOMER, OP_CREATED);
+	csm_writer_begin(a->out);
+	csm_writer_str(a->out, "op", "created", 7);
+	csm_writer_str(a->out, "type", "customer", 8);
+	out_ref(a, "id", 'C', cust);
+	for (i = 0; i < 3; i++) {
+		const struct csm_val *v = &it->v[prof_fields[i]];
+
+		if (v->set)
+			csm_writer_str(a->out, csm_field_name(prof_fields[i]),
+			    v->s, v->len);
+	}
+	/* Identities by kind name, in the order the store sorts them. */
+	ids = json_object();
+	for (k = 0; k < CSM_NIDKINDS; k++)
+		for (i = 0; i < it->nids; i++) {
+			const char *name = csm_id_name(it->ids[i].kind);
+			json_t *arr;
+
+			if (it->ids[i].kind != sorted[k])
+				continue;
+			arr = json_object_get(ids, name);
+			if (arr == NULL) {
+				arr = json_array();
+				json_object_set_new(ids, name, arr);
+			}
+			json_array_append_new(arr, json_stringn_nocheck(
+			    it->ids[i].value, it->ids[i].len));
+		}
+	csm_writer_json(a->out, "identities", ids);
+	json_decref(ids);
+	out_time(a, "created_at", at);
+	out_time(a, "updated_at", at);
+	if (it->kind == CSM_KIND_CUSTOMER)
+		out_attrs(a, NULL, it->attrs);
+	csm_writer_end(a->out);
 }
 
 /* Customers. */
@@ -608,9 +664,6 @@ fail:
 	return -2;
 }
 
-static const int prof_fields[3] = {F_NAME, F_TIER, F_ORG};
-static const unsigned prof_flags[3] = {CSM_PROF_NAME, CSM_PROF_TIER,
-	CSM_PROF_ORG};
 
 /* A new customer with the record's profile and identities.  0 or -2. */
 static int
@@ -863,6 +916,10 @@ resolve(struct csm_apply *a, struct csm_item *it, int64_t hint,
 		*cust = keep;
 		*op = created ? OP_CREATED : nmerged ? OP_MERGED :
 		    changed ? OP_UPDATED : OP_UNCHANGED;
+		if (*op == OP_CREATED) {
+			emit_new_customer(a, it, keep, at);
+			return 0;
+		}
 		if (*op != OP_UNCHANGED || it->kind == CSM_KIND_CUSTOMER)
 			return emit_customer(a, *op, keep, merged, nmerged,
 			    err);

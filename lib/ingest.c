@@ -21,7 +21,7 @@
 #define CHUNK		256		/* records a chunk */
 #define NCHUNKS		8		/* chunks in flight */
 #define DEFAULT_BATCH	20000		/* records a transaction */
-#define MAX_PENDING	(4u << 20)	/* output bytes a transaction */
+#define MAX_PENDING	(16u << 20)	/* output bytes a transaction */
 #define MAX_TXN_NS	1000000000LL	/* hold the write lock at most 1 s */
 
 enum { ST_OK, ST_BAD, ST_SKIP };
@@ -120,6 +120,8 @@ nomem:
 	return NULL;
 }
 
+static void chunk_reset(struct chunk *c);
+
 /* Frees the ingest, rolling back an open transaction. */
 void
 csm_ingest_free(struct csm_ingest *ing)
@@ -130,8 +132,10 @@ csm_ingest_free(struct csm_ingest *ing)
 		return;
 	if (ing->in_txn)
 		csm_store_rollback(ing->a.st);
-	for (i = 0; i < NCHUNKS; i++)
+	for (i = 0; i < NCHUNKS; i++) {
+		chunk_reset(&ing->chunks[i]);
 		csm_buf_free(&ing->chunks[i].raw);
+	}
 	free(ing->chunks);
 	csm_idcache_free(ing->a.ids);
 	free(ing);
@@ -278,6 +282,9 @@ parser(void *arg)
 		c = take_free(&ing->q);
 		if (c == NULL)
 			break;
+		/* Freeing the records costs as much as a tenth of the work:
+		 * do it here, off the store thread. */
+		chunk_reset(c);
 		while (c->n < CHUNK) {
 			rc = read_one(ing, c, c->n);
 			if (rc <= 0)
@@ -442,7 +449,6 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 			ing->h.progress(ing->h.arg, c->done, c->total,
 			    ing->stats.read);
 		}
-		chunk_reset(c);
 		put_free(&ing->q, c);
 		if (rc < 0) {
 			/* Stop the parser; what it made is dropped below. */

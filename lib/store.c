@@ -408,10 +408,23 @@ csm_store_begin(struct csm_store *st, struct csm_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err);
 }
 
+/* Resets every cached statement, so that none holds a read transaction
+ * open past COMMIT: that would keep WAL checkpoints from ever running. */
+static void
+reset_all(struct csm_store *st)
+{
+	int i;
+
+	for (i = 0; i < NSTMT; i++)
+		if (st->slots[i].stmt != NULL)
+			sqlite3_reset(st->slots[i].stmt);
+}
+
 /* COMMIT.  On failure the transaction is rolled back. */
 int
 csm_store_commit(struct csm_store *st, struct csm_err *err)
 {
+	reset_all(st);
 	if (exec(st, "COMMIT", err) < 0) {
 		csm_store_rollback(st);
 		return -1;
@@ -423,6 +436,7 @@ csm_store_commit(struct csm_store *st, struct csm_err *err)
 int
 csm_store_rollback(struct csm_store *st)
 {
+	reset_all(st);
 	if (sqlite3_get_autocommit(st->db))
 		return 0;
 	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) ==
