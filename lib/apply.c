@@ -321,39 +321,17 @@ out_time(struct csm_apply *a, const char *key, int64_t t)
 	csm_writer_str(a->out, key, buf, strlen(buf));
 }
 
-static void
-out_json_text(struct csm_apply *a, const char *key, const char *text)
-{
-	json_t *v;
-
-	if (text == NULL)
-		return;
-	v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (v != NULL)
-		csm_writer_json(a->out, key, v);
-	json_decref(v);
-}
-
 /* Writes custom fields (a JSON object's text) as top-level fields. */
 static void
-out_attrs(struct csm_apply *a, const char *text, const json_t *obj)
+out_attrs(struct csm_apply *a, const char *text)
 {
-	json_t *o = NULL, *v;
-	const char *k;
-
-	if (obj == NULL && text != NULL)
-		obj = o = json_loads(text, 0, NULL);
-	if (obj == NULL)
-		return;
-	json_object_foreach((json_t *)(uintptr_t)obj, k, v)
-		csm_writer_json(a->out, k, v);
-	json_decref(o);
+	if (text != NULL)
+		csm_writer_raw_fields(a->out, text, strlen(text));
 }
 
 /* One ticket line: op, type, id, customer, then the ticket's fields. */
 static void
-emit_ticket(struct csm_apply *a, int op, const struct trow *t,
-    const json_t *tags, const json_t *attrs)
+emit_ticket(struct csm_apply *a, int op, const struct trow *t)
 {
 	int i;
 
@@ -367,10 +345,9 @@ emit_ticket(struct csm_apply *a, int op, const struct trow *t,
 	out_ref(a, "customer", 'C', t->customer);
 	for (i = 0; i < C_ATTRS; i++) {
 		if (i == C_TAGS) {
-			if (tags != NULL)
-				csm_writer_json(a->out, "tags", tags);
-			else
-				out_json_text(a, "tags", t->text[C_TAGS]);
+			if (t->text[C_TAGS] != NULL)
+				csm_writer_raw(a->out, "tags", t->text[C_TAGS],
+				    strlen(t->text[C_TAGS]));
 			continue;
 		}
 		out_text(a, tcol_names[i], t->text[i]);
@@ -381,7 +358,7 @@ emit_ticket(struct csm_apply *a, int op, const struct trow *t,
 	if (t->reopens > 0)
 		csm_writer_int(a->out, "reopens", t->reopens);
 	out_ref(a, "merged_into", 'T', t->merged_into);
-	out_attrs(a, t->text[C_ATTRS], attrs);
+	out_attrs(a, t->text[C_ATTRS]);
 	csm_writer_end(a->out);
 }
 
@@ -394,7 +371,7 @@ emit_ticket_id(struct csm_apply *a, int op, int64_t id, struct csm_err *err)
 
 	if (rc < 0)
 		return rc;
-	emit_ticket(a, op, &t, NULL, NULL);
+	emit_ticket(a, op, &t);
 	trow_clear(&t);
 	return 0;
 }
@@ -462,7 +439,7 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		out_time(a, "created_at", sqlite3_column_int64(s, 1));
 		out_time(a, "updated_at", sqlite3_column_int64(s, 2));
-		out_attrs(a, (const char *)sqlite3_column_text(s, 0), NULL);
+		out_attrs(a, (const char *)sqlite3_column_text(s, 0));
 	}
 	sqlite3_reset(s);
 	csm_writer_end(a->out);
@@ -520,7 +497,7 @@ emit_new_customer(struct csm_apply *a, struct csm_item *it, int64_t cust,
 	out_time(a, "created_at", at);
 	out_time(a, "updated_at", at);
 	if (it->kind == CSM_KIND_CUSTOMER)
-		out_attrs(a, NULL, it->attrs);
+		out_attrs(a, it->attrs);
 	csm_writer_end(a->out);
 }
 
@@ -671,7 +648,6 @@ create_customer(struct csm_apply *a, struct csm_item *it, int64_t at,
     int with_attrs, int64_t *cust, struct csm_err *err)
 {
 	sqlite3_stmt *s;
-	char *attrs = NULL;
 	unsigned flags = CSM_PROF_EXISTS;
 	int i;
 
@@ -682,10 +658,8 @@ create_customer(struct csm_apply *a, struct csm_item *it, int64_t at,
 		if (it->v[prof_fields[i]].set)
 			flags |= prof_flags[i];
 	}
-	if (with_attrs && it->attrs != NULL) {
-		attrs = json_dumps(it->attrs, JSON_COMPACT);
-		sqlite3_bind_text(s, 4, attrs, -1, free);
-	}
+	if (with_attrs && it->attrs != NULL)
+		sqlite3_bind_text(s, 4, it->attrs, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, at);
 	if (step_done(a, s, err) < 0)
 		return -2;
@@ -694,8 +668,8 @@ create_customer(struct csm_apply *a, struct csm_item *it, int64_t at,
 		return csm_err_set(err, CSM_EINTERNAL, "too many customers"),
 		    -2;
 	csm_idcache_set_flags(a->ids, (uint32_t)*cust, flags);
-	return add_event(a, 0, *cust, at, a->by, "create", NULL, NULL, NULL,
-	    NULL, NULL, err);
+	/* Creation is no event: the row's created_at records it. */
+	return 0;
 }
 
 /* Gives cust the identities of the record it does not have yet. */
@@ -731,6 +705,34 @@ add_identities(struct csm_apply *a, struct csm_item *it, int64_t cust,
 		*changed = 1;
 	}
 	return 0;
+}
+
+/* Merges the record's custom fields (JSON text) into the stored ones;
+ * new text, or NULL when nothing differs. */
+static char *
+merged_attrs(const char *stored, const char *in_text)
+{
+	json_t *cur = NULL, *in, *v;
+	const char *k;
+	char *out = NULL;
+	int diff = 0;
+
+	if (in_text == NULL || (in = json_loads(in_text, 0, NULL)) == NULL)
+		return NULL;
+	if (stored != NULL)
+		cur = json_loads(stored, 0, NULL);
+	if (cur == NULL)
+		cur = json_object();
+	json_object_foreach(in, k, v)
+		if (!json_equal(json_object_get(cur, k), v)) {
+			json_object_set(cur, k, v);
+			diff = 1;
+		}
+	if (diff)
+		out = json_dumps(cur, JSON_COMPACT);
+	json_decref(cur);
+	json_decref(in);
+	return out;
 }
 
 /* Updates the profile: every given field (authoritative) or only the
@@ -786,8 +788,7 @@ update_profile(struct csm_apply *a, struct csm_item *it, int64_t cust,
 		sqlite3_bind_int64(s, 3, at);
 		if (step_done(a, s, err) < 0 || add_event(a, 0, cust, at,
 		    a->by, "profile", csm_field_name(prof_fields[i]), old,
-		    json_string_value(json_object_get(it->obj,
-		    csm_field_name(prof_fields[i]))), NULL, NULL, err) < 0) {
+		    v->s, NULL, NULL, err) < 0) {
 			free(old);
 			return -2;
 		}
@@ -796,28 +797,18 @@ update_profile(struct csm_apply *a, struct csm_item *it, int64_t cust,
 		*changed = 1;
 	}
 	csm_idcache_set_flags(a->ids, (uint32_t)cust, flags);
-	if (authoritative && it->attrs != NULL &&
-	    json_object_size(it->attrs) > 0) {
-		json_t *cur = NULL, *v;
-		const char *k, *text;
+	if (authoritative && it->attrs != NULL) {
+		const char *text;
 		char *new;
-		int diff = 0;
 
 		STMT(s, "SELECT attrs FROM customers WHERE id = ?1");
 		sqlite3_bind_int64(s, 1, cust);
-		if (sqlite3_step(s) == SQLITE_ROW &&
-		    (text = (const char *)sqlite3_column_text(s, 0)) != NULL)
-			cur = json_loads(text, 0, NULL);
+		text = NULL;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			text = (const char *)sqlite3_column_text(s, 0);
+		new = merged_attrs(text, it->attrs);
 		sqlite3_reset(s);
-		if (cur == NULL)
-			cur = json_object();
-		json_object_foreach(it->attrs, k, v)
-			if (!json_equal(json_object_get(cur, k), v)) {
-				json_object_set(cur, k, v);
-				diff = 1;
-			}
-		if (diff) {
-			new = json_dumps(cur, JSON_COMPACT);
+		if (new != NULL) {
 			STMT(s, "UPDATE customers SET attrs = ?2, updated_at = "
 			    "max(updated_at, ?3) WHERE id = ?1");
 			sqlite3_bind_int64(s, 1, cust);
@@ -825,13 +816,10 @@ update_profile(struct csm_apply *a, struct csm_item *it, int64_t cust,
 			sqlite3_bind_int64(s, 3, at);
 			if (step_done(a, s, err) < 0 || add_event(a, 0, cust,
 			    at, a->by, "profile", "attrs", NULL, NULL, NULL,
-			    NULL, err) < 0) {
-				json_decref(cur);
+			    NULL, err) < 0)
 				return -2;
-			}
 			*changed = 1;
 		}
-		json_decref(cur);
 	}
 	return 0;
 }
@@ -1028,7 +1016,6 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	struct csm_val *v = it->v;
 	struct trow t;
 	const char *status, *stage;
-	char *attrs = NULL;
 	sqlite3_stmt *s;
 	int64_t cust;
 	int op, i;
@@ -1093,19 +1080,16 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	bind_val(s, 20, &v[F_NAME]);
 	bind_val(s, 21, &v[F_TIER]);
 	bind_val(s, 22, &v[F_ORG]);
-	if (it->attrs != NULL && json_object_size(it->attrs) > 0) {
-		attrs = json_dumps(it->attrs, JSON_COMPACT);
-		sqlite3_bind_text(s, 23, attrs, -1, free);
-	}
+	if (it->attrs != NULL)
+		sqlite3_bind_text(s, 23, it->attrs, -1, SQLITE_STATIC);
 	for (i = 0; i < NTIMES; i++)
 		bind_time(s, 24 + i, t.t[i], t.t[i] != 0);
 	if (step_done(a, s, err) < 0)
 		return -2;
 	t.id = sqlite3_last_insert_rowid(csm_store_db(a->st));
 	t.customer = cust;
-	if (add_event(a, t.id, 0, t.t[TM_CREATED], a->by, "create", "status",
-	    NULL, stage ? stage : status, NULL, NULL, err) < 0)
-		return -2;
+	/* Creation is no event: created_at, source and status record it;
+	 * the events are the changes after it. */
 	/* Emit straight from the record: no need to read the row back. */
 	{
 		static const int map[NTEXT] = {
@@ -1134,38 +1118,12 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			text[C_PRIORITY] = "normal";
 		text[C_STATUS] = status;
 		text[C_STAGE] = stage;
+		text[C_TAGS] = it->tags;
+		text[C_ATTRS] = it->attrs;
 		memcpy(view.text, text, sizeof(text));
-		emit_ticket(a, OP_CREATED, &view,
-		    json_object_get(it->obj, "tags"), it->attrs);
+		emit_ticket(a, OP_CREATED, &view);
 	}
 	return 0;
-}
-
-/* Merges the record's custom fields into the stored ones; new text or
- * NULL when nothing differs. */
-static char *
-merged_attrs(const char *stored, const json_t *in)
-{
-	json_t *cur = NULL, *v;
-	const char *k;
-	char *out = NULL;
-	int diff = 0;
-
-	if (in == NULL || json_object_size(in) == 0)
-		return NULL;
-	if (stored != NULL)
-		cur = json_loads(stored, 0, NULL);
-	if (cur == NULL)
-		cur = json_object();
-	json_object_foreach((json_t *)(uintptr_t)in, k, v)
-		if (!json_equal(json_object_get(cur, k), v)) {
-			json_object_set(cur, k, v);
-			diff = 1;
-		}
-	if (diff)
-		out = json_dumps(cur, JSON_COMPACT);
-	json_decref(cur);
-	return out;
 }
 
 static int
@@ -1183,7 +1141,7 @@ update_ticket(struct csm_apply *a, struct csm_item *it, struct trow *t,
 	    v[F_CREATED_AT].i : 0;
 	if (at != 0 && at <= t->t[TM_UPDATED]) {
 		/* Not newer than what the store knows: nothing to change. */
-		emit_ticket(a, OP_UNCHANGED, t, NULL, NULL);
+		emit_ticket(a, OP_UNCHANGED, t);
 		return 0;
 	}
 	if (at == 0)
@@ -1247,10 +1205,7 @@ update_ticket(struct csm_apply *a, struct csm_item *it, struct trow *t,
 			if (!v[tf->field].set || same(t->text[tf->col],
 			    &v[tf->field]))
 				continue;
-			nv = json_string_value(json_object_get(it->obj,
-			    csm_field_name(tf->field)));
-			if (tf->field == F_PRIORITY)
-				nv = v[F_PRIORITY].s;
+			nv = v[tf->field].s;
 		}
 		if (set_col(a, t, tf->col, nv, at, a->by, NULL, NULL, err) < 0)
 			return -2;
@@ -1273,7 +1228,7 @@ update_ticket(struct csm_apply *a, struct csm_item *it, struct trow *t,
 		return -2;
 	if (changed)
 		return emit_ticket_id(a, OP_UPDATED, t->id, err);
-	emit_ticket(a, OP_UNCHANGED, t, NULL, NULL);
+	emit_ticket(a, OP_UNCHANGED, t);
 	return 0;
 }
 
@@ -1350,8 +1305,7 @@ follow_up(struct csm_apply *a, struct trow *t, const char *key, int64_t at,
 	id = sqlite3_last_insert_rowid(csm_store_db(a->st));
 	csm_ref_format('T', t->id, ref[0]);
 	csm_ref_format('T', id, ref[1]);
-	if (add_event(a, id, 0, at, a->by, "create", "status", NULL, "new",
-	    NULL, NULL, err) < 0 || add_event(a, id, 0, at, a->by, "link",
+	if (add_event(a, id, 0, at, a->by, "link",
 	    "follow_up_of", NULL, ref[0], NULL, NULL, err) < 0 ||
 	    add_event(a, t->id, 0, at, a->by, "link", "follow_up", NULL,
 	    ref[1], NULL, NULL, err) < 0)
@@ -1360,7 +1314,7 @@ follow_up(struct csm_apply *a, struct trow *t, const char *key, int64_t at,
 	rc = ticket_by_id(a, id, t, err);
 	if (rc <= 0)
 		return -2;
-	emit_ticket(a, OP_CREATED, t, NULL, NULL);
+	emit_ticket(a, OP_CREATED, t);
 	return 0;
 }
 
@@ -1373,7 +1327,7 @@ apply_message(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	const char *source, *key, *status, *stage;
 	int64_t at = v[F_AT].set ? v[F_AT].i : a->now, mid;
 	int rc, in, pub, aut, changed = 0;
-	char *attrs = NULL, ref[24];
+	char ref[24];
 
 	rc = ticket_ref(a, it, &t, err);
 	if (rc <= 0)
@@ -1442,10 +1396,8 @@ apply_message(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	sqlite3_bind_int64(s, 7, at);
 	sqlite3_bind_int(s, 8, pub);
 	sqlite3_bind_int(s, 9, aut);
-	if (it->attrs != NULL && json_object_size(it->attrs) > 0) {
-		attrs = json_dumps(it->attrs, JSON_COMPACT);
-		sqlite3_bind_text(s, 10, attrs, -1, free);
-	}
+	if (it->attrs != NULL)
+		sqlite3_bind_text(s, 10, it->attrs, -1, SQLITE_STATIC);
 	if (step_done(a, s, err) < 0) {
 		trow_clear(&t);
 		return -2;
@@ -1468,7 +1420,7 @@ apply_message(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	out_time(a, "at", at);
 	csm_writer_bool(a->out, "public", pub);
 	csm_writer_bool(a->out, "auto", aut);
-	out_attrs(a, NULL, it->attrs);
+	out_attrs(a, it->attrs);
 	csm_writer_end(a->out);
 
 	if (!in && pub && !aut) {
@@ -1861,8 +1813,8 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		STMT(s, "INSERT INTO orders (order_no, customer, product, "
 		    "purchased_at, warranty_until, attrs, created_at, "
 		    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
-		if (it->attrs != NULL && json_object_size(it->attrs) > 0)
-			attrs = json_dumps(it->attrs, JSON_COMPACT);
+		if (it->attrs != NULL)
+			attrs = strdup(it->attrs);
 	} else
 		STMT(s, "UPDATE orders SET customer = ?2, product = "
 		    "coalesce(?3, product), purchased_at = coalesce(?4, "
@@ -1885,7 +1837,7 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			oid = sqlite3_last_insert_rowid(csm_store_db(a->st));
 		if (add_event(a, 0, cust, at, a->by, op == OP_CREATED ?
 		    "order" : "order_update", "order_no", NULL,
-		    json_string_value(json_object_get(it->obj, "order_no")),
+		    v[F_ORDER_NO].s,
 		    NULL, NULL, err) < 0)
 			return -2;
 	} else
@@ -1905,7 +1857,7 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		out_time(a, "purchased_at", v[F_PURCHASED_AT].i);
 	if (v[F_WARRANTY_UNTIL].set)
 		out_time(a, "warranty_until", v[F_WARRANTY_UNTIL].i);
-	out_attrs(a, NULL, it->attrs);
+	out_attrs(a, it->attrs);
 	csm_writer_end(a->out);
 	return 0;
 }

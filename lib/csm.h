@@ -226,6 +226,13 @@ void csm_writer_str(struct csm_writer *w, const char *key, const char *s,
 void csm_writer_int(struct csm_writer *w, const char *key, int64_t v);
 void csm_writer_bool(struct csm_writer *w, const char *key, int v);
 void csm_writer_json(struct csm_writer *w, const char *key, const json_t *v);
+/* Adds a field whose value is JSON text (as written by jansson): copied
+ * as is into JSONL, decoded for the other formats. */
+void csm_writer_raw(struct csm_writer *w, const char *key, const char *json,
+    size_t len);
+/* Adds every field of the JSON object text obj, in order. */
+void csm_writer_raw_fields(struct csm_writer *w, const char *obj,
+    size_t len);
 /* Ends the record. */
 void csm_writer_end(struct csm_writer *w);
 /* Bytes buffered and not yet written. */
@@ -386,6 +393,17 @@ int csm_store_close(struct csm_store *st, struct csm_err *err);
 int csm_store_begin(struct csm_store *st, struct csm_err *err);
 int csm_store_commit(struct csm_store *st, struct csm_err *err);
 int csm_store_rollback(struct csm_store *st);
+/*
+ * For a long run of writes (csm-ingest): WAL checkpoints move to a
+ * background thread with its own connection, so that copying pages into
+ * the database and syncing it overlap with the writes; the writer waits
+ * for the checkpointer only when the WAL passes 64 MB, so that it can
+ * start over.  A no-op for in-memory and read-only stores.  0, or -1 with
+ * err.
+ */
+int csm_store_bulk_begin(struct csm_store *st, struct csm_err *err);
+/* Stops the background checkpointer (a no-op if none runs). */
+void csm_store_bulk_end(struct csm_store *st);
 /* Whether another connection has committed since the last call (1/0). */
 int csm_store_changed(struct csm_store *st);
 /* The schema version this library writes, and the store's. */

@@ -19,9 +19,9 @@
 #include "model.h"
 
 #define CHUNK		256		/* records a chunk */
-#define NCHUNKS		8		/* chunks in flight */
+#define NCHUNKS		16		/* chunks in flight (about 10 MB) */
 #define DEFAULT_BATCH	20000		/* records a transaction */
-#define MAX_PENDING	(16u << 20)	/* output bytes a transaction */
+#define MAX_PENDING	(8u << 20)	/* output bytes a transaction */
 #define MAX_TXN_NS	1000000000LL	/* hold the write lock at most 1 s */
 
 enum { ST_OK, ST_BAD, ST_SKIP };
@@ -32,6 +32,7 @@ struct chunk {
 	long		 line[CHUNK];
 	size_t		 rawoff[CHUNK], rawlen[CHUNK];
 	char		*msg[CHUNK];	/* ST_BAD: new */
+	struct csm_arena arena;		/* the items' strings */
 	struct csm_buf	 raw;
 	size_t		 n;
 	int		 end;		/* the input ends after this chunk */
@@ -134,6 +135,7 @@ csm_ingest_free(struct csm_ingest *ing)
 		csm_store_rollback(ing->a.st);
 	for (i = 0; i < NCHUNKS; i++) {
 		chunk_reset(&ing->chunks[i]);
+		csm_arena_free(&ing->chunks[i].arena);
 		csm_buf_free(&ing->chunks[i].raw);
 	}
 	free(ing->chunks);
@@ -161,11 +163,10 @@ chunk_reset(struct chunk *c)
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		if (c->state[i] == ST_OK)
-			csm_item_clear(&c->items[i]);
 		free(c->msg[i]);
 		c->msg[i] = NULL;
 	}
+	csm_arena_reset(&c->arena);
 	c->n = 0;
 	c->raw.len = 0;
 	c->end = c->fatal = 0;
@@ -262,8 +263,11 @@ read_one(struct csm_ingest *ing, struct chunk *c, size_t i)
 			return 1;
 		}
 	}
-	if (csm_prep(&ing->prep, rec.obj, &c->items[i], &err) < 0) {
-		csm_item_clear(&c->items[i]);
+	/* The record leaves the thread as a compact item; its JSON is
+	 * freed here, while it is still in this core's cache. */
+	rc = csm_prep(&ing->prep, rec.obj, &c->arena, &c->items[i], &err);
+	json_decref(rec.obj);
+	if (rc < 0) {
 		bad(c, i, &err);
 		return 1;
 	}
@@ -282,8 +286,6 @@ parser(void *arg)
 		c = take_free(&ing->q);
 		if (c == NULL)
 			break;
-		/* Freeing the records costs as much as a tenth of the work:
-		 * do it here, off the store thread. */
 		chunk_reset(c);
 		while (c->n < CHUNK) {
 			rc = read_one(ing, c, c->n);
@@ -429,6 +431,8 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 	pthread_cond_init(&ing->q.cv, NULL);
 	for (i = 0; i < NCHUNKS; i++)
 		ing->q.free[ing->q.nfree++] = &ing->chunks[i];
+	if (!ing->o.dry_run && csm_store_bulk_begin(ing->a.st, err) < 0)
+		return -1;
 	if (pthread_create(&tid, NULL, parser, ing) != 0) {
 		pthread_mutex_destroy(&ing->q.mu);
 		pthread_cond_destroy(&ing->q.cv);

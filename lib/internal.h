@@ -5,6 +5,8 @@
 #ifndef CSM_INTERNAL_H
 #define CSM_INTERNAL_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
 
 #include "csm.h"
@@ -23,6 +25,21 @@ int csm_store_sqlerr(struct csm_store *st, int rc, struct csm_err *err);
 /* Runs a statement with no result rows (SQLITE_DONE); 0 or -1 with err. */
 int csm_store_done(struct csm_store *st, sqlite3_stmt *stmt,
     struct csm_err *err);
+
+/*
+ * Arenas: many small allocations released together (arena.c).  A zeroed
+ * struct is an empty arena.
+ */
+struct arena_block;
+struct csm_arena {
+	struct arena_block	*head;
+	struct arena_block	*spare;
+};
+
+void *csm_arena_alloc(struct csm_arena *a, size_t size);
+char *csm_arena_strndup(struct csm_arena *a, const char *s, size_t len);
+void csm_arena_reset(struct csm_arena *a);
+void csm_arena_free(struct csm_arena *a);
 
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);

@@ -94,28 +94,32 @@ enum csm_field {
 const char *csm_field_name(int f);
 
 struct csm_val {
-	const char	*s;	/* text, borrowed from the item's obj */
-	size_t		 len;
+	const char	*s;	/* text, NUL-terminated, in the item's arena */
 	int64_t		 i;	/* times, numbers, booleans, ids */
+	uint32_t	 len;
 	unsigned char	 set;
 };
 
 struct csm_ident {
 	int		 kind;	/* enum csm_idkind */
-	const char	*value;	/* normalized, borrowed from obj */
+	const char	*value;	/* normalized, in the item's arena */
 	size_t		 len;
 };
 
+/*
+ * A prepared record.  It holds no JSON: its strings live in the arena it
+ * was prepared in (NUL-terminated), so records waiting between the threads
+ * are small and are released all at once.
+ */
 struct csm_item {
 	int		 kind;		/* enum csm_kind */
 	long		 line;
-	json_t		*obj;		/* the record, normalized in place */
-	json_t		*attrs;		/* custom fields (borrowed from obj
-					 * holder), or NULL */
-	char		*tags;		/* JSON text of the tags, or NULL */
 	struct csm_val	 v[NFIELDS];
 	struct csm_ident ids[CSM_NIDKINDS];
 	int		 nids;
+	const char	*attrs;		/* custom fields: a JSON object's text,
+					 * or NULL when there are none */
+	const char	*tags;		/* JSON text of the tags, or NULL */
 	char		 key[40];	/* derived source_id, if none given */
 };
 
@@ -127,13 +131,12 @@ struct csm_prep_opts {
 };
 
 /*
- * Prepares obj (taken: it belongs to the item from then on, even on
- * error) as an item.  Returns 0, or -1 with err naming the field.
+ * Prepares the record obj (borrowed; it may be changed) as an item whose
+ * strings are allocated in ar.  Returns 0, or -1 with err naming the
+ * field.
  */
-int csm_prep(const struct csm_prep_opts *o, json_t *obj,
+int csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
     struct csm_item *it, struct csm_err *err);
-/* Releases what an item holds (not the item itself). */
-void csm_item_clear(struct csm_item *it);
 
 /* Formats "T-000042", "C-000007", "M-...", "E-..." into buf (>= 24). */
 void csm_ref_format(char prefix, int64_t id, char *buf);

@@ -129,16 +129,6 @@ csm_ref_parse(char prefix, const char *s, size_t len)
 	return v;
 }
 
-/* Releases what an item holds. */
-void
-csm_item_clear(struct csm_item *it)
-{
-	json_decref(it->obj);
-	json_decref(it->attrs);
-	free(it->tags);
-	memset(it, 0, sizeof(*it));
-}
-
 static int
 field_err(struct csm_err *err, const char *field, const char *what,
     const json_t *v)
@@ -153,28 +143,45 @@ field_err(struct csm_err *err, const char *field, const char *what,
 
 /* Sets a text slot from a string or integer JSON value. */
 static int
-set_text(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+set_text(struct csm_arena *ar, struct csm_item *it, int f, json_t *v,
+    struct csm_err *err)
 {
-	if (json_is_integer(v)) {
-		char num[32];
-		json_t *s;
+	char num[32];
+	const char *s;
+	size_t len;
 
+	if (json_is_integer(v)) {
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
-		s = json_string(num);
-		if (s == NULL || json_object_set_new(it->obj, fdefs[f].name,
-		    s) != 0)
-			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
-		v = s;
-	}
-	if (!json_is_string(v))
+		s = num;
+		len = strlen(num);
+	} else if (json_is_string(v)) {
+		s = json_string_value(v);
+		len = json_string_length(v);
+	} else
 		return field_err(err, fdefs[f].name, "expected a string", v);
-	if (json_string_length(v) == 0)
+	if (len == 0)
 		return 0;	/* empty is absent */
-	it->v[f].s = json_string_value(v);
-	it->v[f].len = json_string_length(v);
+	it->v[f].s = csm_arena_strndup(ar, s, len);
+	if (it->v[f].s == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	it->v[f].len = (uint32_t)len;
 	it->v[f].set = 1;
 	return 0;
+}
+
+/* A JSON value's compact text, copied into the arena. */
+static const char *
+json_text(struct csm_arena *ar, const json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	const char *out;
+
+	if (text == NULL)
+		return NULL;
+	out = csm_arena_strndup(ar, text, strlen(text));
+	free(text);
+	return out;
 }
 
 static int
@@ -250,7 +257,8 @@ set_int(struct csm_item *it, int f, json_t *v, struct csm_err *err)
 
 /* Tags: an array of strings or "a;b;c"; trimmed, empty ones dropped. */
 static int
-set_tags(struct csm_item *it, json_t *v, struct csm_err *err)
+set_tags(struct csm_arena *ar, struct csm_item *it, json_t *v,
+    struct csm_err *err)
 {
 	json_t *arr = json_array(), *e;
 	size_t i;
@@ -275,9 +283,9 @@ set_tags(struct csm_item *it, json_t *v, struct csm_err *err)
 			if (len > 0)
 				json_array_append_new(arr,
 				    json_stringn_nocheck(s, len));
-			s = end ? end + 1 : s + len;
 			if (end == NULL)
 				break;
+			s = end + 1;
 		}
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, e) {
@@ -289,13 +297,13 @@ set_tags(struct csm_item *it, json_t *v, struct csm_err *err)
 			if (json_string_length(e) > 0)
 				json_array_append(arr, e);
 		}
-	} else if (!json_is_null(v)) {
+	} else {
 		json_decref(arr);
 		return field_err(err, "tags", "expected an array of strings",
 		    v);
 	}
-	it->tags = json_dumps(arr, JSON_COMPACT);
-	json_object_set_new(it->obj, "tags", arr);
+	it->tags = json_text(ar, arr);
+	json_decref(arr);
 	if (it->tags == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	it->v[F_TAGS].set = 1;
@@ -303,27 +311,27 @@ set_tags(struct csm_item *it, json_t *v, struct csm_err *err)
 }
 
 static int
-set_ident(struct csm_item *it, int f, json_t *v, struct csm_err *err)
+set_ident(struct csm_arena *ar, struct csm_item *it, int f, json_t *v,
+    struct csm_err *err)
 {
 	char norm[320], msg[sizeof(err->msg)];
-	json_t *s;
 	int n, k = fdefs[f].idkind;
 
-	if (set_text(it, f, v, err) < 0)
+	if (set_text(ar, it, f, v, err) < 0)
 		return -1;
 	if (!it->v[f].set)
 		return 0;
 	n = csm_id_norm(k, it->v[f].s, it->v[f].len, norm, sizeof(norm), err);
 	if (n < 0) {
 		memcpy(msg, err->msg, sizeof(msg));
-		return csm_err_set(err, CSM_EDATA, "%s: %s",
-		    fdefs[f].name, msg);
+		return csm_err_set(err, CSM_EDATA, "%s: %s", fdefs[f].name, msg);
 	}
-	s = json_stringn_nocheck(norm, (size_t)n);
-	if (s == NULL || json_object_set_new(it->obj, fdefs[f].name, s) != 0)
-		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
-	it->v[f].s = json_string_value(s);
-	it->v[f].len = (size_t)n;
+	if ((size_t)n != it->v[f].len || memcmp(norm, it->v[f].s, n) != 0) {
+		it->v[f].s = csm_arena_strndup(ar, norm, (size_t)n);
+		if (it->v[f].s == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		it->v[f].len = (uint32_t)n;
+	}
 	it->ids[it->nids].kind = k;
 	it->ids[it->nids].value = it->v[f].s;
 	it->ids[it->nids].len = (size_t)n;
@@ -356,9 +364,9 @@ set_ref(struct csm_item *it, int f, char prefix, json_t *v,
 
 /* Two 64-bit FNV-style hashes of the record's canonical text. */
 static void
-content_key(struct csm_item *it)
+content_key(struct csm_item *it, const json_t *obj)
 {
-	char *text = json_dumps(it->obj, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
 	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
 	size_t i;
 
@@ -403,7 +411,7 @@ kind_of(const struct csm_prep_opts *o, json_t *obj, struct csm_err *err)
 }
 
 static int
-check_priority(struct csm_item *it, struct csm_err *err)
+check_priority(struct csm_item *it, const json_t *obj, struct csm_err *err)
 {
 	static const struct {
 		const char *in, *out;
@@ -423,16 +431,16 @@ check_priority(struct csm_item *it, struct csm_err *err)
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(p->s, map[i].in) == 0) {
 			p->s = map[i].out;
-			p->len = strlen(map[i].out);
+			p->len = (uint32_t)strlen(map[i].out);
 			return 0;
 		}
 	return field_err(err, "priority", "expected low, normal, high or "
-	    "urgent", json_object_get(it->obj, "priority"));
+	    "urgent", json_object_get(obj, "priority"));
 }
 
 /* A channel name: lowercase letters, digits, '-' and '_'. */
 static int
-check_source(struct csm_item *it, struct csm_err *err)
+check_source(struct csm_item *it, const json_t *obj, struct csm_err *err)
 {
 	size_t i;
 	const struct csm_val *v = &it->v[F_SOURCE];
@@ -444,7 +452,7 @@ check_source(struct csm_item *it, struct csm_err *err)
 		    c == '-' || c == '_' || c == '.'))
 			return field_err(err, "source", "expected a channel "
 			    "name such as email, wechat or web",
-			    json_object_get(it->obj, "source"));
+			    json_object_get(obj, "source"));
 	}
 	if (v->len > 64)
 		return field_err(err, "source", "longer than 64 bytes", NULL);
@@ -454,7 +462,7 @@ check_source(struct csm_item *it, struct csm_err *err)
 /* Kind-specific rules once every field is in its slot. */
 static int
 check_kind(const struct csm_prep_opts *o, struct csm_item *it,
-    struct csm_err *err)
+    const json_t *obj, json_t *attrs, struct csm_err *err)
 {
 	struct csm_val *v = it->v;
 	const char *ttype = v[F_TICKET_TYPE].set ? v[F_TICKET_TYPE].s : NULL;
@@ -463,12 +471,12 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 	    (it->kind == CSM_KIND_TICKET || it->kind == CSM_KIND_MESSAGE ||
 	    it->kind == CSM_KIND_EVENT)) {
 		v[F_SOURCE].s = o->source;
-		v[F_SOURCE].len = strlen(o->source);
+		v[F_SOURCE].len = (uint32_t)strlen(o->source);
 		v[F_SOURCE].set = 1;
 	}
-	if (v[F_SOURCE].set && check_source(it, err) < 0)
+	if (v[F_SOURCE].set && check_source(it, obj, err) < 0)
 		return -1;
-	if (check_priority(it, err) < 0)
+	if (check_priority(it, obj, err) < 0)
 		return -1;
 	switch (it->kind) {
 	case CSM_KIND_TICKET:
@@ -490,7 +498,7 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 			if (strcmp(v[F_DIRECTION].s, "in") != 0 &&
 			    strcmp(v[F_DIRECTION].s, "out") != 0)
 				return field_err(err, "direction", "expected "
-				    "in or out", json_object_get(it->obj,
+				    "in or out", json_object_get(obj,
 				    "direction"));
 		}
 		if (it->kind == CSM_KIND_EVENT && !v[F_ACTION].set)
@@ -504,7 +512,7 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 			if (strcmp(v[F_KIND].s, "csat") != 0 &&
 			    strcmp(v[F_KIND].s, "nps") != 0)
 				return field_err(err, "kind", "expected csat or "
-				    "nps", json_object_get(it->obj, "kind"));
+				    "nps", json_object_get(obj, "kind"));
 			if (!v[F_SCORE].set)
 				return field_err(err, "score", "missing", NULL);
 			nps = v[F_KIND].s[0] == 'n';
@@ -513,7 +521,7 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 				return field_err(err, "score", nps ?
 				    "expected 0 to 10 for nps" :
 				    "expected 1 to 5 for csat",
-				    json_object_get(it->obj, "score"));
+				    json_object_get(obj, "score"));
 		}
 		break;
 	case CSM_KIND_CUSTOMER:
@@ -527,28 +535,27 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 			return field_err(err, "order_no", "missing", NULL);
 		break;
 	}
-	if (csm_model_check_fields(o->model, it->kind, ttype, it->attrs,
+	if (csm_model_check_fields(o->model, it->kind, ttype, attrs,
 	    err) < 0)
 		return -1;
 	return 0;
 }
 
 /*
- * Prepares a record (see model.h).  obj is taken.  Returns 0, or -1 with
- * err naming the field.
+ * Prepares a record (see model.h).  Returns 0, or -1 with err naming the
+ * field.
  */
 int
-csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_item *it,
-    struct csm_err *err)
+csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
+    struct csm_item *it, struct csm_err *err)
 {
 	const char *key;
-	json_t *v;
+	json_t *v, *attrs = NULL;
 	void *iter;
 	int f, rc = 0, k;
 	unsigned bit;
 
 	memset(it, 0, sizeof(*it));
-	it->obj = obj;
 	k = kind_of(o, obj, err);
 	if (k < 0)
 		return -1;
@@ -566,19 +573,18 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_item *it,
 			continue;
 		f = slot_of(key);
 		if (f < 0 || !(fdefs[f].kinds & bit)) {
-			if (it->attrs == NULL && (it->attrs = json_object()) ==
-			    NULL)
+			if (attrs == NULL && (attrs = json_object()) == NULL)
 				return csm_err_set(err, CSM_EINTERNAL,
 				    "out of memory");
 			if (!json_is_null(v))
-				json_object_set(it->attrs, key, v);
+				json_object_set(attrs, key, v);
 			continue;
 		}
 		if (json_is_null(v))
 			continue;
 		switch (fdefs[f].type) {
 		case T_TEXT:
-			rc = set_text(it, f, v, err);
+			rc = set_text(ar, it, f, v, err);
 			break;
 		case T_TIME:
 			rc = set_time(o, it, f, v, err);
@@ -590,10 +596,10 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_item *it,
 			rc = set_int(it, f, v, err);
 			break;
 		case T_TAGS:
-			rc = set_tags(it, v, err);
+			rc = set_tags(ar, it, v, err);
 			break;
 		case T_IDENT:
-			rc = set_ident(it, f, v, err);
+			rc = set_ident(ar, it, f, v, err);
 			break;
 		case T_REF_T:
 			rc = set_ref(it, f, 'T', v, err);
@@ -606,13 +612,16 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_item *it,
 			    v, err);
 			break;
 		}
-		/* set_tags and set_ident replace values: restart safely. */
 	}
+	if (rc == 0)
+		rc = check_kind(o, it, obj, attrs, err);
+	if (rc == 0 && attrs != NULL && json_object_size(attrs) > 0 &&
+	    (it->attrs = json_text(ar, attrs)) == NULL)
+		rc = csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	json_decref(attrs);
 	if (rc < 0)
 		return -1;
-	if (check_kind(o, it, err) < 0)
-		return -1;
 	if (!it->v[F_SOURCE_ID].set && !it->v[F_ID].set)
-		content_key(it);
+		content_key(it, obj);
 	return 0;
 }

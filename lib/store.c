@@ -10,21 +10,42 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define NSTMT 128	/* statement cache slots (power of two) */
+#define WAL_LIMIT 32768	/* frames (128 MB) before the writer waits */
+#define WAL_STEP 4096	/* frames (16 MB) between background checkpoints */
 
 struct stmt_slot {
 	const char	*sql;
 	sqlite3_stmt	*stmt;
 };
 
+/* The background checkpointer of a bulk write. */
+struct ckpt {
+	pthread_t	 tid;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	sqlite3		*db;		/* its own connection */
+	int		 stop;
+	long		 frames;	/* WAL frames after the last commit */
+	long		 last;		/* frames at the last checkpoint */
+	long		 seq;		/* commits seen */
+	long		 done_seq;	/* commits checkpointed */
+	int		 urgent;	/* the writer waits for a checkpoint */
+	int		 failed;	/* last checkpoint could not finish */
+};
+
 struct csm_store {
 	sqlite3		*db;
+	char		*path;
+	struct ckpt	*ck;
 	int		 readonly;
 	int		 version;	/* schema version found at open */
 	int		 data_version;
@@ -325,6 +346,10 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 		return NULL;
 	}
 	st->readonly = (flags & CSM_STORE_READONLY) != 0;
+	if (!(flags & CSM_STORE_MEMORY) && (st->path = strdup(path)) == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		goto fail;
+	}
 	if (flags & CSM_STORE_MEMORY) {
 		path = ":memory:";
 		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -391,6 +416,8 @@ csm_store_close(struct csm_store *st, struct csm_err *err)
 
 	if (st == NULL)
 		return 0;
+	csm_store_bulk_end(st);
+	free(st->path);
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_finalize(st->slots[i].stmt);
 	rc = sqlite3_close(st->db);
@@ -399,6 +426,152 @@ csm_store_close(struct csm_store *st, struct csm_err *err)
 		return csm_err_set(err, CSM_EIO, "closing store: %s",
 		    sqlite3_errstr(rc));
 	return 0;
+}
+
+/* The checkpointer: copies committed frames as they come. */
+static void *
+checkpointer(void *arg)
+{
+	struct ckpt *ck = arg;
+	long seq;
+	int rc, log, done;
+
+	pthread_mutex_lock(&ck->mu);
+	for (;;) {
+		/* Copy a page once, not after every commit that touched it:
+		 * wait until the WAL has grown by WAL_STEP frames. */
+		while (!ck->stop && (ck->done_seq == ck->seq ||
+		    (!ck->urgent && ck->frames >= ck->last &&
+		    ck->frames - ck->last < WAL_STEP)))
+			pthread_cond_wait(&ck->cv, &ck->mu);
+		if (ck->stop)
+			break;
+		seq = ck->seq;
+		ck->last = ck->frames;
+		pthread_mutex_unlock(&ck->mu);
+		rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		pthread_mutex_lock(&ck->mu);
+		ck->failed = rc != SQLITE_OK || done < log;
+		ck->done_seq = seq;
+		pthread_cond_broadcast(&ck->cv);
+	}
+	pthread_mutex_unlock(&ck->mu);
+	return NULL;
+}
+
+/* The writer's WAL hook: after each commit, wake the checkpointer. */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct ckpt *ck = arg;
+
+	(void)db;
+	(void)name;
+	pthread_mutex_lock(&ck->mu);
+	ck->frames = frames;
+	ck->seq++;
+	pthread_cond_broadcast(&ck->cv);
+	pthread_mutex_unlock(&ck->mu);
+	return SQLITE_OK;
+}
+
+/* Starts the background checkpointer (see csm.h). */
+int
+csm_store_bulk_begin(struct csm_store *st, struct csm_err *err)
+{
+	struct ckpt *ck;
+	sqlite3_stmt *s;
+	int wal = 0, rc;
+
+	if (st->ck != NULL || st->readonly || st->path == NULL)
+		return 0;
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(s, 0), "wal")
+		    == 0;
+	sqlite3_finalize(s);
+	if (!wal)
+		return 0;
+	ck = calloc(1, sizeof(*ck));
+	if (ck == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	rc = sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	/* A connection learns that the store is in WAL mode when it first
+	 * reads it; until then its checkpoints do nothing. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(ck->db, "SELECT count(*) FROM sqlite_master",
+		    NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_close(ck->db);
+		free(ck);
+		return csm_store_sqlerr(st, rc, err);
+	}
+	pthread_mutex_init(&ck->mu, NULL);
+	pthread_cond_init(&ck->cv, NULL);
+	if (pthread_create(&ck->tid, NULL, checkpointer, ck) != 0) {
+		pthread_mutex_destroy(&ck->mu);
+		pthread_cond_destroy(&ck->cv);
+		sqlite3_close(ck->db);
+		free(ck);
+		return csm_err_set(err, CSM_EINTERNAL, "cannot start a "
+		    "thread");
+	}
+	st->ck = ck;
+	sqlite3_wal_hook(st->db, wal_hook, ck);
+	return 0;
+}
+
+/* Stops the background checkpointer; autocheckpoints resume. */
+void
+csm_store_bulk_end(struct csm_store *st)
+{
+	struct ckpt *ck = st->ck;
+
+	if (ck == NULL)
+		return;
+	pthread_mutex_lock(&ck->mu);
+	ck->stop = 1;
+	pthread_cond_broadcast(&ck->cv);
+	pthread_mutex_unlock(&ck->mu);
+	pthread_join(ck->tid, NULL);
+	sqlite3_close(ck->db);
+	pthread_mutex_destroy(&ck->mu);
+	pthread_cond_destroy(&ck->cv);
+	free(ck);
+	st->ck = NULL;
+	sqlite3_wal_autocheckpoint(st->db, 1000);
+}
+
+/*
+ * After a commit that left the WAL over WAL_LIMIT frames: wait (at most
+ * ten seconds) for the checkpointer to copy it all, so that the next write
+ * transaction can start the WAL over instead of growing it.
+ */
+static void
+bulk_throttle(struct csm_store *st)
+{
+	struct ckpt *ck = st->ck;
+	struct timespec until;
+	long seq;
+
+	if (ck == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&ck->mu);
+	if (ck->frames > WAL_LIMIT) {
+		seq = ck->seq;
+		ck->urgent = 1;
+		pthread_cond_broadcast(&ck->cv);
+		while (ck->done_seq < seq && !ck->stop)
+			if (pthread_cond_timedwait(&ck->cv, &ck->mu, &until) ==
+			    ETIMEDOUT)
+				break;
+		ck->urgent = 0;
+	}
+	pthread_mutex_unlock(&ck->mu);
 }
 
 /* BEGIN IMMEDIATE: the write lock now, waiting up to the busy timeout. */
@@ -429,6 +602,7 @@ csm_store_commit(struct csm_store *st, struct csm_err *err)
 		csm_store_rollback(st);
 		return -1;
 	}
+	bulk_throttle(st);
 	return 0;
 }
 

@@ -342,6 +342,48 @@ csm_writer_json(struct csm_writer *w, const char *key, const json_t *v)
 	csm_buf_free(&t);
 }
 
+/* Adds a field from JSON text (see csm.h). */
+void
+csm_writer_raw(struct csm_writer *w, const char *key, const char *json,
+    size_t len)
+{
+	json_t *v;
+
+	if (w->fmt == CSM_FMT_JSONL) {
+		jsonl_key(w, key);
+		csm_buf_add(&w->out, json, len);
+		return;
+	}
+	v = json_loadb(json, len, JSON_DECODE_ANY, NULL);
+	if (v != NULL)
+		csm_writer_json(w, key, v);
+	json_decref(v);
+}
+
+/* Adds the fields of a JSON object's text (see csm.h). */
+void
+csm_writer_raw_fields(struct csm_writer *w, const char *obj, size_t len)
+{
+	json_t *o, *v;
+	const char *k;
+
+	if (len <= 2)
+		return;	/* "{}" */
+	if (w->fmt == CSM_FMT_JSONL && obj[0] == '{' && obj[len - 1] == '}') {
+		/* Splice the members in: jansson wrote them compactly. */
+		if (w->nfield++ > 0)
+			csm_buf_addc(&w->out, ',');
+		csm_buf_add(&w->out, obj + 1, len - 2);
+		return;
+	}
+	o = json_loadb(obj, len, 0, NULL);
+	if (o == NULL)
+		return;
+	json_object_foreach(o, k, v)
+		csm_writer_json(w, k, v);
+	json_decref(o);
+}
+
 /* CSV: quote only fields with a comma, quote, CR or LF. */
 static void
 csv_field(struct csm_writer *w, const char *s, size_t len)
