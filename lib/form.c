@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csm.h"
+#include "model.h"
 
 #define DEFAULT_REOPEN_WINDOW (30 * 86400)
 
@@ -51,6 +51,7 @@ struct field {
 	regex_t		 re;
 	int		 has_re;
 	const char	*pattern;
+	const struct csm_conf_entry *where;	/* its first line */
 };
 
 struct stage {
@@ -235,28 +236,6 @@ fail:
 	return -1;
 }
 
-/* Built-in fields, which a [field] may not redeclare. */
-static int
-builtin(const char *name)
-{
-	static const char *const names[] = {
-		"type", "id", "source", "source_id", "thread_id",
-		"ticket_type", "subject", "body", "created_at", "updated_at",
-		"priority", "category", "product", "region", "tags", "status",
-		"stage", "group", "assignee", "phone", "email", "wechat",
-		"wecom", "dingtalk", "weibo", "crm_id", "name", "tier", "org",
-		"customer", "ticket", "direction", "author", "at", "public",
-		"auto", "action", "by", "kind", "score", "comment", "order_no",
-		"purchased_at", "warranty_until", NULL
-	};
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(names[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 static struct field *
 field_of(struct csm_model *m, const struct csm_conf_entry *e,
     struct csm_err *err)
@@ -267,11 +246,6 @@ field_of(struct csm_model *m, const struct csm_conf_entry *e,
 	for (i = 0; i < m->nfields; i++)
 		if (strcmp(m->fields[i].name, e->name) == 0)
 			return &m->fields[i];
-	if (builtin(e->name)) {
-		csm_conf_error(e, err, "field '%s' is built in and cannot be "
-		    "declared", e->name);
-		return NULL;
-	}
 	f = realloc(m->fields, (m->nfields + 1) * sizeof(*f));
 	if (f == NULL) {
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");
@@ -282,6 +256,7 @@ field_of(struct csm_model *m, const struct csm_conf_entry *e,
 	memset(f, 0, sizeof(*f));
 	f->name = e->name;
 	f->kind = CSM_KIND_TICKET;
+	f->where = e;
 	return f;
 }
 
@@ -550,17 +525,21 @@ csm_model_new(const struct csm_conf *conf, struct csm_err *err)
 				goto fail;
 		}
 	}
-	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].type == FT_ENUM && m->fields[i].nvalues == 0) {
-			e = NULL;
-			for (size_t j = 0; j < n; j++)
-				if (strcmp(v[j].section, "field") == 0 &&
-				    strcmp(v[j].name, m->fields[i].name) == 0)
-					e = &v[j];
-			csm_conf_error(e, err, "enum field '%s' needs 'values = "
-			    "a, b, c'", m->fields[i].name);
+	for (i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+
+		if (f->type == FT_ENUM && f->nvalues == 0) {
+			csm_conf_error(f->where, err, "enum field '%s' needs "
+			    "'values = a, b, c'", f->name);
 			goto fail;
 		}
+		if (csm_field_builtin(f->kind, f->name)) {
+			csm_conf_error(f->where, err, "'%s' is a built-in field "
+			    "of %s records and cannot be declared", f->name,
+			    csm_kind_name(f->kind));
+			goto fail;
+		}
+	}
 	if (build_flows(m, v, n, err) < 0)
 		goto fail;
 	m->tz = csm_tz_load(tzname, err);

@@ -92,6 +92,9 @@ enum csm_field {
 
 /* The record field name of a slot ("group" for F_GROUP). */
 const char *csm_field_name(int f);
+/* Whether name is a built-in field of records of kind (type, stage and the
+ * fields prep.c knows for that kind). */
+int csm_field_builtin(int kind, const char *name);
 
 struct csm_val {
 	const char	*s;	/* text, NUL-terminated, in the item's arena */

@@ -102,6 +102,17 @@ slot_of(const char *key)
 	return -1;
 }
 
+/* Whether name is built in for records of kind. */
+int
+csm_field_builtin(int kind, const char *name)
+{
+	int f = slot_of(name);
+
+	if (strcmp(name, "type") == 0 || strcmp(name, "stage") == 0)
+		return 1;
+	return f >= 0 && (fdefs[f].kinds & (1u << kind)) != 0;
+}
+
 /* Formats a reference such as "T-000042" into buf. */
 void
 csm_ref_format(char prefix, int64_t id, char *buf)

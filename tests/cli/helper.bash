@@ -46,3 +46,8 @@ run2() {
 	out=$(cat "$o")
 	err=$(cat "$e")
 }
+
+# repeat STRING N: STRING written N times, no newline.
+repeat() {
+	yes "$1" | head -n "$2" | tr -d '\n'
+}

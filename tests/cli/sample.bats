@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# The bundled sample: reproducible, and it goes in whole.
+
+load helper
+
+@test "the generator reproduces the bundled sample byte for byte" {
+	run2 "$CSM_BIN/csm-gen" -n 2000 -s 1 -o "$TMP/sample"
+	[ "$status" -eq 0 ]
+	for f in tickets.jsonl tickets.csv customers.csv orders.csv \
+	    messages.jsonl events.jsonl surveys.jsonl; do
+		cmp "$TMP/sample/$f" "$BATS_TEST_DIRNAME/../../sample/$f"
+	done
+}
+
+@test "the whole sample goes in without a rejected record, twice" {
+	cd "$BATS_TEST_DIRNAME/../../sample"
+	files="tickets.jsonl tickets.csv customers.csv orders.csv messages.jsonl events.jsonl surveys.jsonl"
+	# shellcheck disable=SC2086
+	run2 csm-ingest --db "$DB" -c csm.conf $files
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	[ "$(q 'SELECT count(*) FROM tickets')" -eq 2000 ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE ticket_type = 'repair' AND stage IS NULL")" -eq 0 ]
+	[ "$(q 'SELECT count(*) FROM messages')" -eq "$(wc -l <messages.jsonl)" ]
+	[ "$(q 'SELECT count(*) FROM surveys')" -eq "$(wc -l <surveys.jsonl)" ]
+	before=$(sqlite3 "$DB" .dump | md5sum)
+	# shellcheck disable=SC2086
+	run2 csm-ingest --db "$DB" -c csm.conf $files
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	[ "$(sqlite3 "$DB" .dump | md5sum)" = "$before" ]
+}
+
+@test "make demo runs to its end" {
+	run2 "$BATS_TEST_DIRNAME/../../scripts/demo" "${CSM_BIN%/bin}"
+	[ "$status" -eq 0 ]
+	[[ "$out" == *"lines printed: 0"* ]]
+	[[ "$out" == *"exit status 65; rejects.jsonl holds 2 lines"* ]]
+}
