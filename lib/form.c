@@ -40,7 +40,7 @@ static const char *const ftypes[] = {
 };
 
 struct field {
-	const char	*name;		/* borrowed from the conf */
+	char		*name;
 	enum ftype	 type;
 	int		 kind;		/* record kind it applies to */
 	int		 required;
@@ -50,8 +50,9 @@ struct field {
 	size_t		 ntypes;
 	regex_t		 re;
 	int		 has_re;
-	const char	*pattern;
-	const struct csm_conf_entry *where;	/* its first line */
+	char		*pattern;
+	const struct csm_conf_entry *where;	/* its first line, while the
+						 * model is built */
 };
 
 struct stage {
@@ -60,7 +61,7 @@ struct stage {
 };
 
 struct workflow {
-	const char	*type;		/* borrowed from the conf */
+	char		*type;
 	struct stage	*stages;
 	size_t		 nstages;
 	unsigned char	*allow;		/* nstages * nstages */
@@ -168,6 +169,8 @@ csm_model_free(struct csm_model *m)
 		free(f->types);
 		if (f->has_re)
 			regfree(&f->re);
+		free(f->name);
+		free(f->pattern);
 	}
 	free(m->fields);
 	for (i = 0; i < m->nflows; i++) {
@@ -175,6 +178,7 @@ csm_model_free(struct csm_model *m)
 			free(m->flows[i].stages[j].name);
 		free(m->flows[i].stages);
 		free(m->flows[i].allow);
+		free(m->flows[i].type);
 	}
 	free(m->flows);
 	csm_tz_free(m->tz);
@@ -252,9 +256,14 @@ field_of(struct csm_model *m, const struct csm_conf_entry *e,
 		return NULL;
 	}
 	m->fields = f;
-	f = &m->fields[m->nfields++];
+	f = &m->fields[m->nfields];
 	memset(f, 0, sizeof(*f));
-	f->name = e->name;
+	f->name = strdup(e->name);
+	if (f->name == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	m->nfields++;
 	f->kind = CSM_KIND_TICKET;
 	f->where = e;
 	return f;
@@ -309,7 +318,10 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 			return csm_conf_error(e, err, "bad pattern: %s", msg);
 		}
 		f->has_re = 1;
-		f->pattern = e->value;
+		free(f->pattern);
+		f->pattern = strdup(e->value);
+		if (f->pattern == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	} else if (strcmp(e->key, "types") == 0) {
 		n = split_list(e->value, &f->types);
 		if (n < 0)
@@ -443,10 +455,14 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 				return csm_err_set(err, CSM_EINTERNAL,
 				    "out of memory");
 			m->flows = w;
-			w = &m->flows[m->nflows++];
+			w = &m->flows[m->nflows];
 			memset(w, 0, sizeof(*w));
-			w->type = e->name;
 			w->reopen = -1;
+			w->type = strdup(e->name);
+			if (w->type == NULL)
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "out of memory");
+			m->nflows++;
 		}
 		if (strcmp(e->key, "status") == 0) {
 			if (flow_status(w, e, err) < 0)
@@ -542,6 +558,8 @@ csm_model_new(const struct csm_conf *conf, struct csm_err *err)
 	}
 	if (build_flows(m, v, n, err) < 0)
 		goto fail;
+	for (i = 0; i < m->nfields; i++)
+		m->fields[i].where = NULL;	/* the conf may go now */
 	m->tz = csm_tz_load(tzname, err);
 	if (m->tz == NULL) {
 		e = conf ? csm_conf_get(conf, "core", NULL, "timezone") : NULL;
@@ -616,7 +634,7 @@ move_flow(const struct csm_model *m, const struct workflow *w,
 			    "of workflow '%s'", to, w->type);
 		if (w->stages[from].base == base)
 			found = from;
-		for (i = 0; found < 0 && i < w->nstages; i++)
+		for (i = 0; found != from && i < w->nstages; i++)
 			if (w->stages[i].base == base &&
 			    w->allow[(size_t)from * w->nstages + i]) {
 				if (found >= 0)

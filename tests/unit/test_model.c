@@ -1,0 +1,404 @@
+/*
+ * test_model.c - the form and process engine (lib/form.c): record kinds,
+ * the default status machine, workflows, the reopen window and custom
+ * field declarations.
+ */
+#include <string.h>
+
+#include "csm.h"
+#include "csm_test.h"
+
+static struct csm_model *
+model(const char *text, struct csm_err *err)
+{
+	struct csm_conf *c;
+	struct csm_model *m;
+
+	csm_err_clear(err);
+	c = csm_conf_parse(text, strlen(text), "test.conf", err);
+	if (c == NULL)
+		return NULL;
+	m = csm_model_new(c, err);
+	csm_conf_free(c);
+	return m;
+}
+
+/* A move from status "from" (no workflow) to "to"; returns the result. */
+static int
+move(const struct csm_model *m, const char *from, const char *to)
+{
+	struct csm_ticket_state cur = {NULL, from, NULL, 0};
+	const char *st, *sg;
+
+	return csm_model_move(m, &cur, NULL, to, 0, &st, &sg, NULL);
+}
+
+static void
+test_kinds(void)
+{
+	CHECK_INT(csm_kind_parse("ticket"), CSM_KIND_TICKET);
+	CHECK_INT(csm_kind_parse("tickets"), CSM_KIND_TICKET);
+	CHECK_INT(csm_kind_parse("survey"), CSM_KIND_SURVEY);
+	CHECK_INT(csm_kind_parse("asset"), CSM_KIND_ORDER);
+	CHECK_INT(csm_kind_parse("ticketss"), -1);
+	CHECK_INT(csm_kind_parse(""), -1);
+	CHECK_STR(csm_kind_name(CSM_KIND_EVENT), "event");
+	CHECK_INT(csm_status_parse("on_hold"), CSM_ST_ON_HOLD);
+	CHECK_INT(csm_status_parse("solved"), CSM_ST_RESOLVED);
+	CHECK_INT(csm_status_parse("Open"), -1);
+	CHECK_STR(csm_status_name(CSM_ST_CLOSED), "closed");
+	CHECK(csm_status_name(CSM_NSTATUS) == NULL);
+}
+
+static void
+test_default_machine(void)
+{
+	static const char *const all[] = {
+		"new", "open", "pending", "on_hold", "resolved", "closed"
+	};
+	/* allowed[from] lists the targets; everything else is refused. */
+	static const char *const allowed[] = {
+		"open pending on_hold resolved", "pending on_hold resolved",
+		"open on_hold resolved", "open pending resolved",
+		"open closed", "open"
+	};
+	struct csm_err err;
+	struct csm_model *m = model("", &err);
+	const char *st, *sg;
+	size_t i, j;
+
+	CHECK(m != NULL);
+	for (i = 0; i < 6; i++)
+		for (j = 0; j < 6; j++) {
+			char list[64], word[16];
+			int want;
+
+			snprintf(list, sizeof(list), " %s ", allowed[i]);
+			snprintf(word, sizeof(word), " %s ", all[j]);
+			want = i == j ? 0 : strstr(list, word) ? 1 : -1;
+			if (move(m, all[i], all[j]) != want)
+				fprintf(stderr, "  %s -> %s\n", all[i], all[j]);
+			CHECK_INT(move(m, all[i], all[j]), want);
+		}
+	/* The refusal says why. */
+	csm_err_clear(&err);
+	{
+		struct csm_ticket_state cur = {NULL, "new", NULL, 0};
+
+		CHECK_INT(csm_model_move(m, &cur, NULL, "closed", 0, &st, &sg,
+		    &err), -1);
+		CHECK_STR(err.msg, "cannot go from 'new' to 'closed'");
+		CHECK_INT(csm_model_move(m, &cur, NULL, "done", 0, &st, &sg,
+		    &err), -1);
+		CHECK(strstr(err.msg, "unknown status 'done'") != NULL);
+	}
+	/* A new ticket starts as new, or as the status it names. */
+	CHECK_INT(csm_model_move(m, NULL, NULL, NULL, 0, &st, &sg, NULL), 1);
+	CHECK_STR(st, "new");
+	CHECK(sg == NULL);
+	CHECK_INT(csm_model_move(m, NULL, NULL, "closed", 0, &st, &sg, NULL),
+	    1);
+	CHECK_STR(st, "closed");
+	csm_model_free(m);
+}
+
+static void
+test_reopen_window(void)
+{
+	struct csm_err err;
+	struct csm_model *m = model("[core]\n\treopen_window = 2d\n", &err);
+	struct csm_ticket_state cur = {NULL, "closed", NULL, 1000000};
+	const char *st, *sg;
+
+	CHECK(m != NULL);
+	CHECK_INT(csm_model_reopen(m, &cur, 1000000 + 86400, &st, &sg, &err),
+	    1);
+	CHECK_STR(st, "open");
+	CHECK_INT(csm_model_reopen(m, &cur, 1000000 + 3 * 86400, &st, &sg,
+	    &err), -1);
+	CHECK(strstr(err.msg, "longer ago than the reopen window") != NULL);
+	/* Resolved tickets reopen whatever the time. */
+	cur.status = "resolved";
+	CHECK_INT(csm_model_reopen(m, &cur, 1000000 + 300 * 86400, &st, &sg,
+	    &err), 1);
+	csm_model_free(m);
+	m = model("[core]\n\treopen_window = soon\n", &err);
+	CHECK(m == NULL);
+	CHECK_INT(err.code, CSM_ECONFIG);
+	CHECK(strstr(err.msg, "test.conf:2:") != NULL);
+}
+
+static const char repair[] =
+    "[workflow \"repair\"]\n"
+    "\tstatus = 受理 new\n"
+    "\tstatus = 派工 open\n"
+    "\tstatus = 上门 open\n"
+    "\tstatus = 维修 on_hold\n"
+    "\tstatus = 回访 resolved\n"
+    "\tstatus = 完成 closed\n"
+    "\ttransition = 受理 -> 派工 -> 上门 -> 维修 -> 回访 -> 完成\n"
+    "\ttransition = 回访 -> 维修\n"
+    "\treopen = 维修\n";
+
+static void
+test_workflow(void)
+{
+	struct csm_err err;
+	struct csm_model *m = model(repair, &err);
+	struct csm_ticket_state cur = {"repair", "new", "受理", 0};
+	const char *st, *sg;
+
+	CHECK(m != NULL);
+	/* The first stage is where a new ticket starts. */
+	CHECK_INT(csm_model_move(m, NULL, "repair", NULL, 0, &st, &sg, &err),
+	    1);
+	CHECK_STR(sg, "受理");
+	CHECK_STR(st, "new");
+	CHECK_INT(csm_model_move(m, &cur, "repair", "派工", 0, &st, &sg, &err),
+	    1);
+	CHECK_STR(sg, "派工");
+	CHECK_STR(st, "open");
+	CHECK_INT(csm_model_move(m, &cur, "repair", "维修", 0, &st, &sg, &err),
+	    -1);
+	CHECK_STR(err.msg, "cannot go from stage '受理' to '维修' in "
+	    "workflow 'repair'");
+	/* A default status means the one stage it can be from here. */
+	cur.stage = "上门";
+	cur.status = "open";
+	CHECK_INT(csm_model_move(m, &cur, "repair", "on_hold", 0, &st, &sg,
+	    &err), 1);
+	CHECK_STR(sg, "维修");
+	CHECK_INT(csm_model_move(m, &cur, "repair", "resolved", 0, &st, &sg,
+	    &err), -1);
+	CHECK_INT(csm_model_move(m, &cur, "repair", "上门", 0, &st, &sg, &err),
+	    0);
+	/* Reopening goes to the declared stage. */
+	cur.stage = "回访";
+	cur.status = "resolved";
+	CHECK_INT(csm_model_reopen(m, &cur, 0, &st, &sg, &err), 1);
+	CHECK_STR(sg, "维修");
+	CHECK_STR(st, "on_hold");
+	/* Other ticket types keep the default machine. */
+	CHECK_INT(csm_model_move(m, NULL, "install", "open", 0, &st, &sg,
+	    &err), 1);
+	CHECK(sg == NULL);
+	csm_model_free(m);
+
+	/* Two stages counting as open make "open" ambiguous from a. */
+	m = model("[workflow \"x\"]\n\tstatus = a new\n\tstatus = b open\n"
+	    "\tstatus = c open\n\ttransition = a -> b\n\ttransition = a -> c\n",
+	    &err);
+	CHECK(m != NULL);
+	cur.type = "x";
+	cur.stage = "a";
+	cur.status = "new";
+	CHECK_INT(csm_model_move(m, &cur, "x", "open", 0, &st, &sg, &err), -1);
+	CHECK(strstr(err.msg, "ambiguous") != NULL);
+	csm_model_free(m);
+}
+
+static void
+test_workflow_errors(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{"[workflow]\n\tstatus = a new\n",
+		    "test.conf:2:11: [workflow] needs the ticket type"},
+		{"[workflow \"r\"]\n\tstatus = a\n",
+		    "test.conf:2:11: expected a stage and the default status"},
+		{"[workflow \"r\"]\n\tstatus = a later\n",
+		    "test.conf:2:11: unknown default status 'later'"},
+		{"[workflow \"r\"]\n\tstatus = a new\n\ttransition = a -> z\n",
+		    "test.conf:3:15: unknown stage 'z'"},
+		{"[workflow \"r\"]\n\tstatus = a new\n\ttransition = a\n",
+		    "test.conf:3:15: expected 'a -> b'"},
+		{"[workflow \"r\"]\n\tstatus = a new\n\tstatus = a open\n",
+		    "test.conf:3:11: stage declared twice"},
+		{"[workflow \"r\"]\n\tcolour = red\n",
+		    "test.conf:2:11: unknown key 'colour' in [workflow]"},
+	};
+	struct csm_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct csm_model *m = model(bad[i].text, &err);
+
+		CHECK(m == NULL);
+		CHECK_INT(err.code, CSM_ECONFIG);
+		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
+			fprintf(stderr, "  got %s\n", err.msg);
+		CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+		csm_model_free(m);
+	}
+}
+
+static const char fields[] =
+    "[field \"serial_no\"]\n"
+    "\ttype = string\n"
+    "\trequired = yes\n"
+    "\tpattern = ^SN-[0-9]+$\n"
+    "\ttypes = repair, install\n"
+    "[field \"qty\"]\n"
+    "\ttype = int\n"
+    "[field \"weight\"]\n"
+    "\ttype = number\n"
+    "[field \"paid\"]\n"
+    "\ttype = bool\n"
+    "[field \"due\"]\n"
+    "\ttype = date\n"
+    "[field \"seen\"]\n"
+    "\ttype = time\n"
+    "[field \"colour\"]\n"
+    "\tvalues = 红, \"绿\", blue\n"
+    "[field \"city\"]\n"
+    "\trecord = customer\n"
+    "\trequired = true\n"
+    "[core]\n"
+    "\ttimezone = Asia/Shanghai\n";
+
+/* Checks the custom fields in JSON text; returns the result and, on
+ * success, the normalized JSON in out. */
+static int
+check(const struct csm_model *m, int kind, const char *ttype,
+    const char *json, char *out, size_t n, struct csm_err *err)
+{
+	json_t *o = json_loads(json, 0, NULL);
+	int rc;
+	char *text;
+
+	csm_err_clear(err);
+	rc = csm_model_check_fields(m, kind, ttype, o, err);
+	text = json_dumps(o, JSON_COMPACT);
+	snprintf(out, n, "%s", text ? text : "");
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
+static void
+test_fields(void)
+{
+	struct csm_err err;
+	struct csm_model *m = model(fields, &err);
+	char out[512];
+
+	CHECK(m != NULL);
+	if (m == NULL) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	/* Values are normalized to their declared types. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"qty\":\"12\","
+	    "\"weight\":\"1.5\",\"paid\":\"yes\",\"seen\":\"2026-11-20 09:30\","
+	    "\"due\":\"2026-12-01\",\"colour\":\"绿\",\"other\":[1]}", out,
+	    sizeof(out), &err), 0);
+	CHECK_STR(out, "{\"qty\":12,\"weight\":1.5,\"paid\":true,"
+	    "\"seen\":\"2026-11-20T09:30:00+08:00\",\"due\":\"2026-12-01\","
+	    "\"colour\":\"绿\",\"other\":[1]}");
+	/* Required only for the listed ticket types. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{}", out, sizeof(out),
+	    &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "repair", "{}", out, sizeof(out),
+	    &err), -1);
+	CHECK_STR(err.msg, "serial_no: required for ticket type 'repair'");
+	CHECK_INT(check(m, CSM_KIND_TICKET, "install", "{\"serial_no\":"
+	    "\"SN-7\"}", out, sizeof(out), &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "install", "{\"serial_no\":"
+	    "\"sn-7\"}", out, sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "serial_no: \"sn-7\" does not match ^SN-[0-9]+$");
+	/* Each type's refusals. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"qty\":\"1.5\"}", out,
+	    sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "qty: expected an integer, got \"1.5\"");
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"qty\":"
+	    "\"99999999999999999999\"}", out, sizeof(out), &err), -1);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"weight\":\"heavy\"}", out,
+	    sizeof(out), &err), -1);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"paid\":2}", out,
+	    sizeof(out), &err), -1);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"due\":\"2026-02-30\"}",
+	    out, sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "due: expected a date (YYYY-MM-DD), got "
+	    "\"2026-02-30\"");
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"seen\":\"tuesday\"}", out,
+	    sizeof(out), &err), -1);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"colour\":\"红色\"}", out,
+	    sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "colour: expected one of the declared values, got "
+	    "\"红色\"");
+	/* Fields of another record kind do not apply. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"city\":5}", out,
+	    sizeof(out), &err), 0);
+	CHECK_INT(check(m, CSM_KIND_CUSTOMER, NULL, "{}", out, sizeof(out),
+	    &err), -1);
+	CHECK_STR(err.msg, "city: required");
+	/* A record without custom fields at all. */
+	CHECK_INT(csm_model_check_fields(m, CSM_KIND_ORDER, NULL, NULL, &err),
+	    0);
+	csm_model_free(m);
+}
+
+static void
+test_field_errors(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{"[field \"x\"]\n\ttype = blob\n",
+		    "test.conf:2:9: unknown field type 'blob'"},
+		{"[field \"x\"]\n\ttype = enum\n",
+		    "test.conf:2:9: enum field 'x' needs 'values = a, b, c'"},
+		{"[field \"x\"]\n\tpattern = (\n",
+		    "test.conf:2:12: bad pattern:"},
+		{"[field \"x\"]\n\trequired = maybe\n",
+		    "test.conf:2:13: expected true or false, got 'maybe'"},
+		{"[field \"subject\"]\n\ttype = string\n",
+		    "test.conf:2:9: 'subject' is a built-in field of ticket"},
+		{"[field \"x\"]\n\trecord = gadget\n",
+		    "test.conf:2:11: unknown record kind 'gadget'"},
+		{"[field]\n\ttype = int\n",
+		    "test.conf:2:9: [field] needs a name"},
+		{"[field \"x\"]\n\tsize = 3\n",
+		    "test.conf:2:9: unknown key 'size' in [field]"},
+		{"[core]\n\ttimezone = Nowhere/Land\n",
+		    "test.conf:2:13: unknown time zone 'Nowhere/Land'"},
+	};
+	struct csm_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct csm_model *m = model(bad[i].text, &err);
+
+		CHECK(m == NULL);
+		CHECK_INT(err.code, CSM_ECONFIG);
+		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
+			fprintf(stderr, "  got %s\n", err.msg);
+		CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+		csm_model_free(m);
+	}
+	/* order_no is built into orders, so tickets may declare it. */
+	{
+		struct csm_model *m = model("[field \"order_no\"]\n\ttype = "
+		    "string\n", &err);
+
+		CHECK(m != NULL);
+		csm_model_free(m);
+		m = model("[field \"order_no\"]\n\trecord = order\n", &err);
+		CHECK(m == NULL);
+	}
+}
+
+int
+main(void)
+{
+	test_kinds();
+	test_default_machine();
+	test_reopen_window();
+	test_workflow();
+	test_workflow_errors();
+	test_fields();
+	test_field_errors();
+	csm_model_free(NULL);
+	return TEST_REPORT();
+}
