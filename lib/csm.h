@@ -133,7 +133,7 @@ void csm_civil_from_days(int64_t days, int *y, int *m, int *d);
  * Parses an ISO 8601 / RFC 3339 time: "2026-11-20T09:30:00+08:00", "Z",
  * a space for "T", fractions of a second (dropped), minutes without
  * seconds, a date alone (local midnight).  Without an offset the time is
- * local to tz.  Returns 0, or -1 with err (CSM_EDATA).
+ * local to tz (NULL: UTC).  Returns 0, or -1 with err (CSM_EDATA).
  */
 int csm_time_parse(const char *s, size_t len, const struct csm_tz *tz,
     int64_t *t, struct csm_err *err);
@@ -530,7 +530,8 @@ struct csm_expr_ctx {
 	const struct csm_tz	*tz;	/* for times without an offset */
 	int64_t			 now;	/* for age and now */
 	/* Optional: a value for a name before the record is consulted
-	 * (borrowed until the next call), or NULL to fall through. */
+	 * (borrowed until csm_expr_eval returns), or NULL to fall
+	 * through. */
 	json_t			*(*lookup)(void *arg, const char *name);
 	void			*arg;
 };

@@ -22,9 +22,39 @@
  * nest the tree, and they are limited to MAXDEPTH levels: the parser and
  * the evaluator never recurse deeper than a few times that.
  *
+ * Operands: field names (UTF-8 allowed; "a.b" is the key "a.b" if the
+ * record has it, else b inside object a); strings in '...' or "..." with
+ * the escapes \" \' \\ \/ \b \f \n \r \t \uXXXX (no \u0000, valid UTF-8
+ * only); numbers; durations (90s 45m 2h 3d 1w 1h30m 1.5h, any case);
+ * times (2026-11-20, 2026-11-20T09:30[:00][.f][Z|+08:00|+0800|+08]);
+ * true, false, null, now.  "-" before a number or duration is its sign.
+ *
  * Values while evaluating: the JSON values of the record (a missing field
  * is null), strings, numbers, durations (seconds) and times (instants).
- * Evaluation never fails on data: what cannot be compared compares false.
+ * "age", unless the record has it, is now - created_at.  Evaluation never
+ * fails on data: what cannot be compared compares false.
+ *
+ *  - A time on either side makes the other a time: strings are parsed in
+ *    ctx->tz, numbers are epoch seconds.  Else a duration makes the other
+ *    a duration: numbers are seconds, strings are parsed ("2h", "7200").
+ *  - Two strings that both start "YYYY-" and both parse as times compare
+ *    as instants; other strings compare by bytes.
+ *  - A string and a number compare as numbers if the whole string is one,
+ *    else they are neither equal nor ordered.
+ *  - null equals only null (a missing field is null) and orders with
+ *    nothing; "!=" is always the negation of "=".  Booleans, arrays and
+ *    objects only compare for equality.
+ *  - An array on either side of a comparison (not one inside an array)
+ *    is true if any element is; "contains" looks for an element equal to
+ *    the operand, or a substring of a string; "in" is "=" with any item.
+ *  - "~", "~*" (ignoring case) and "!~" (not "~") match POSIX extended
+ *    regular expressions against strings, numbers written in decimal and
+ *    the elements of arrays; anything else does not match.
+ *  - A bare operand is true if it is true, a non-zero number or
+ *    duration, a non-empty string, array or object, or a time.
+ *  - "+" and "-": time +- duration is a time, time - time and duration
+ *    +- duration a duration, number +- number a number (strings become
+ *    times, numbers or durations as they parse); anything else is null.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -1825,7 +1855,7 @@ test(const struct ev *ev, int op, const struct val *a, const struct val *b,
 
 /* An operand of + or -: strings become times, numbers or durations. */
 static void
-arg(const struct ev *ev, const struct val *v, struct val *o)
+arith_arg(const struct ev *ev, const struct val *v, struct val *o)
 {
 	struct csm_err scratch;
 
@@ -1857,8 +1887,8 @@ arith(const struct ev *ev, char op, const struct val *a, const struct val *b,
 	int64_t i;
 	int ok;
 
-	arg(ev, a, &x);
-	arg(ev, b, &y);
+	arith_arg(ev, a, &x);
+	arith_arg(ev, b, &y);
 	memset(r, 0, sizeof(*r));
 	if (x.t == V_NUM && y.t == V_NUM) {
 		r->t = V_NUM;
