@@ -41,6 +41,12 @@ char *csm_arena_strndup(struct csm_arena *a, const char *s, size_t len);
 void csm_arena_reset(struct csm_arena *a);
 void csm_arena_free(struct csm_arena *a);
 
+/*
+ * Reads a JSON object of the common simple kind (json.c): new, or NULL
+ * when the caller must use jansson.  tmp is scratch space.
+ */
+json_t *csm_json_fast(const char *text, size_t len, struct csm_buf *tmp);
+
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

@@ -19,7 +19,7 @@
 
 #include <csv.h>
 
-#include "csm.h"
+#include "internal.h"
 
 #define BLOCK	(1u << 20)
 
@@ -38,6 +38,8 @@ struct csm_reader {
 	size_t		 cap, start, end;
 	int		 eof;
 	long		 lineno;	/* lines returned so far */
+
+	struct csm_buf	 jtmp;		/* scratch of the JSON fast path */
 
 	/* iconv, when the input is not UTF-8. */
 	iconv_t		 cd;
@@ -243,6 +245,7 @@ csm_reader_close(struct csm_reader *r)
 	csm_buf_free(&r->raw);
 	csm_buf_free(&r->hdrraw);
 	csm_buf_free(&r->conv);
+	csm_buf_free(&r->jtmp);
 	free(r->buf);
 	free(r->name);
 	free(r);
@@ -459,7 +462,11 @@ read_jsonl(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 		if (tlen > 0 && text[tlen - 1] == '\r')
 			tlen--;
 	} while (only_space(text, tlen));
-	rec->obj = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
+	/* The common record the fast way; anything else, and every error,
+	 * through jansson. */
+	rec->obj = csm_json_fast(text, tlen, &r->jtmp);
+	if (rec->obj == NULL)
+		rec->obj = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
 	if (rec->obj == NULL) {
 		err->line = r->lineno;
 		err->col = je.column;
