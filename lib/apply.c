@@ -295,46 +295,98 @@ count(struct csm_apply *a, int kind, int op)
 /* Output. */
 
 static void
-out_text(struct csm_apply *a, const char *key, const char *s)
+w_text(struct csm_writer *w, const char *key, const char *s)
 {
 	if (s != NULL)
-		csm_writer_str(a->out, key, s, strlen(s));
+		csm_writer_str(w, key, s, strlen(s));
 }
 
 static void
-out_ref(struct csm_apply *a, const char *key, char prefix, int64_t id)
+w_ref(struct csm_writer *w, const char *key, char prefix, int64_t id)
 {
 	char ref[24];
 
 	if (id <= 0)
 		return;
 	csm_ref_format(prefix, id, ref);
-	csm_writer_str(a->out, key, ref, strlen(ref));
+	csm_writer_str(w, key, ref, strlen(ref));
+}
+
+static void
+w_time(struct csm_writer *w, const struct csm_tz *tz, const char *key,
+    int64_t t)
+{
+	char buf[40];
+	size_t n = csm_time_format(t, tz, buf);
+
+	csm_writer_str(w, key, buf, n);
+}
+
+/* Custom fields (a JSON object's text) as top-level fields. */
+static void
+w_attrs(struct csm_writer *w, const char *text)
+{
+	if (text != NULL)
+		csm_writer_raw_fields(w, text, strlen(text));
+}
+
+static void
+out_text(struct csm_apply *a, const char *key, const char *s)
+{
+	w_text(a->out, key, s);
+}
+
+static void
+out_ref(struct csm_apply *a, const char *key, char prefix, int64_t id)
+{
+	w_ref(a->out, key, prefix, id);
 }
 
 static void
 out_time(struct csm_apply *a, const char *key, int64_t t)
 {
-	char buf[40];
-
-	fmt_time(a, t, buf);
-	csm_writer_str(a->out, key, buf, strlen(buf));
+	w_time(a->out, csm_model_tz(a->model), key, t);
 }
 
-/* Writes custom fields (a JSON object's text) as top-level fields. */
 static void
 out_attrs(struct csm_apply *a, const char *text)
 {
-	if (text != NULL)
-		csm_writer_raw_fields(a->out, text, strlen(text));
+	w_attrs(a->out, text);
 }
 
-/* One ticket line: op, type, id, customer, then the ticket's fields. */
+/* A ticket's fields after its id and customer, in the documented order. */
 static void
-emit_ticket(struct csm_apply *a, int op, const struct trow *t)
+ticket_fields(struct csm_writer *w, const struct csm_tz *tz,
+    const struct trow *t)
 {
 	int i;
 
+	for (i = 0; i < C_ATTRS; i++) {
+		if (i == C_TAGS) {
+			if (t->text[C_TAGS] != NULL)
+				csm_writer_raw(w, "tags", t->text[C_TAGS],
+				    strlen(t->text[C_TAGS]));
+			continue;
+		}
+		w_text(w, tcol_names[i], t->text[i]);
+	}
+	for (i = 0; i < NTIMES; i++)
+		if (t->t[i] != 0 || i == TM_CREATED)
+			w_time(w, tz, time_names[i], t->t[i]);
+	if (t->reopens > 0)
+		csm_writer_int(w, "reopens", t->reopens);
+	w_ref(w, "merged_into", 'T', t->merged_into);
+	w_attrs(w, t->text[C_ATTRS]);
+}
+
+/*
+ * One ticket line: op, type, id, customer, then the ticket's fields, or
+ * pre: those fields formatted already (by csm_apply_prefmt).
+ */
+static void
+emit_ticket_pre(struct csm_apply *a, int op, const struct trow *t,
+    const char *pre)
+{
 	count(a, CSM_KIND_TICKET, op);
 	if (op == OP_UNCHANGED && !a->verbose)
 		return;
@@ -343,23 +395,17 @@ emit_ticket(struct csm_apply *a, int op, const struct trow *t)
 	csm_writer_str(a->out, "type", "ticket", 6);
 	out_ref(a, "id", 'T', t->id);
 	out_ref(a, "customer", 'C', t->customer);
-	for (i = 0; i < C_ATTRS; i++) {
-		if (i == C_TAGS) {
-			if (t->text[C_TAGS] != NULL)
-				csm_writer_raw(a->out, "tags", t->text[C_TAGS],
-				    strlen(t->text[C_TAGS]));
-			continue;
-		}
-		out_text(a, tcol_names[i], t->text[i]);
-	}
-	for (i = 0; i < NTIMES; i++)
-		if (t->t[i] != 0 || i == TM_CREATED)
-			out_time(a, time_names[i], t->t[i]);
-	if (t->reopens > 0)
-		csm_writer_int(a->out, "reopens", t->reopens);
-	out_ref(a, "merged_into", 'T', t->merged_into);
-	out_attrs(a, t->text[C_ATTRS]);
+	if (pre != NULL)
+		csm_writer_raw_fields(a->out, pre, strlen(pre));
+	else
+		ticket_fields(a->out, csm_model_tz(a->model), t);
 	csm_writer_end(a->out);
+}
+
+static void
+emit_ticket(struct csm_apply *a, int op, const struct trow *t)
+{
+	emit_ticket_pre(a, op, t, NULL);
 }
 
 /* Reloads a ticket and emits it. 0 or -2. */
@@ -1010,37 +1056,105 @@ same(const char *stored, const struct csm_val *v)
 	    memcmp(stored, v->s, v->len) == 0;
 }
 
+/*
+ * The row a record makes as a new ticket: its status and stage (borrowed
+ * from the model), its times, and its text fields borrowed from the item.
+ * A view, never to be given to trow_clear.  0, or -1 with err.
+ */
 static int
-create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
+new_ticket(const struct csm_model *m, int64_t now, const struct csm_item *it,
+    struct trow *t, struct csm_err *err)
 {
-	struct csm_val *v = it->v;
-	struct trow t;
+	static const int map[NTEXT] = {
+		[C_SOURCE] = F_SOURCE, [C_SOURCE_ID] = F_SOURCE_ID,
+		[C_THREAD_ID] = F_THREAD_ID, [C_TICKET_TYPE] = F_TICKET_TYPE,
+		[C_SUBJECT] = F_SUBJECT, [C_BODY] = F_BODY, [C_STATUS] = -1,
+		[C_STAGE] = -1, [C_PRIORITY] = F_PRIORITY,
+		[C_CATEGORY] = F_CATEGORY, [C_PRODUCT] = F_PRODUCT,
+		[C_REGION] = F_REGION, [C_TAGS] = -1, [C_GRP] = F_GROUP,
+		[C_ASSIGNEE] = F_ASSIGNEE, [C_PHONE] = F_PHONE,
+		[C_EMAIL] = F_EMAIL, [C_WECHAT] = F_WECHAT, [C_NAME] = F_NAME,
+		[C_TIER] = F_TIER, [C_ORG] = F_ORG, [C_ATTRS] = -1,
+	};
+	const struct csm_val *v = it->v;
 	const char *status, *stage;
-	sqlite3_stmt *s;
-	int64_t cust;
-	int op, i;
+	int i;
 
-	memset(&t, 0, sizeof(t));
-	if (csm_model_move(a->model, NULL, v[F_TICKET_TYPE].set ?
+	memset(t, 0, sizeof(*t));
+	if (csm_model_move(m, NULL, v[F_TICKET_TYPE].set ?
 	    v[F_TICKET_TYPE].s : NULL, v[F_STATUS].set ? v[F_STATUS].s : NULL,
-	    a->now, &status, &stage, err) < 0) {
+	    now, &status, &stage, err) < 0) {
 		char msg[sizeof(err->msg)];
 
 		memcpy(msg, err->msg, sizeof(msg));
 		return csm_err_set(err, CSM_EDATA, "status: %s", msg);
 	}
-	t.t[TM_CREATED] = v[F_CREATED_AT].set ? v[F_CREATED_AT].i : a->now;
-	t.t[TM_UPDATED] = v[F_UPDATED_AT].set &&
-	    v[F_UPDATED_AT].i > t.t[TM_CREATED] ? v[F_UPDATED_AT].i :
-	    t.t[TM_CREATED];
-	t.t[TM_FIRST_RESPONSE] = v[F_FIRST_RESPONSE_AT].set ?
+	t->t[TM_CREATED] = v[F_CREATED_AT].set ? v[F_CREATED_AT].i : now;
+	t->t[TM_UPDATED] = v[F_UPDATED_AT].set &&
+	    v[F_UPDATED_AT].i > t->t[TM_CREATED] ? v[F_UPDATED_AT].i :
+	    t->t[TM_CREATED];
+	t->t[TM_FIRST_RESPONSE] = v[F_FIRST_RESPONSE_AT].set ?
 	    v[F_FIRST_RESPONSE_AT].i : 0;
-	t.t[TM_RESOLVED] = v[F_RESOLVED_AT].set ? v[F_RESOLVED_AT].i : 0;
-	t.t[TM_CLOSED] = v[F_CLOSED_AT].set ? v[F_CLOSED_AT].i : 0;
-	if (is_done(status) && t.t[TM_RESOLVED] == 0)
-		t.t[TM_RESOLVED] = t.t[TM_UPDATED];
-	if (strcmp(status, "closed") == 0 && t.t[TM_CLOSED] == 0)
-		t.t[TM_CLOSED] = t.t[TM_UPDATED];
+	t->t[TM_RESOLVED] = v[F_RESOLVED_AT].set ? v[F_RESOLVED_AT].i : 0;
+	t->t[TM_CLOSED] = v[F_CLOSED_AT].set ? v[F_CLOSED_AT].i : 0;
+	if (is_done(status) && t->t[TM_RESOLVED] == 0)
+		t->t[TM_RESOLVED] = t->t[TM_UPDATED];
+	if (strcmp(status, "closed") == 0 && t->t[TM_CLOSED] == 0)
+		t->t[TM_CLOSED] = t->t[TM_UPDATED];
+	for (i = 0; i < NTEXT; i++)
+		t->text[i] = map[i] >= 0 && v[map[i]].set ?
+		    (char *)(uintptr_t)v[map[i]].s : NULL;
+	if (!v[F_SOURCE_ID].set)
+		t->text[C_SOURCE_ID] = (char *)(uintptr_t)it->key;
+	if (!v[F_PRIORITY].set)
+		t->text[C_PRIORITY] = (char *)(uintptr_t)"normal";
+	t->text[C_STATUS] = (char *)(uintptr_t)status;
+	t->text[C_STAGE] = (char *)(uintptr_t)stage;
+	t->text[C_TAGS] = (char *)(uintptr_t)it->tags;
+	t->text[C_ATTRS] = (char *)(uintptr_t)it->attrs;
+	return 0;
+}
+
+/*
+ * Formats, on the parser thread, the fields of the line a ticket record
+ * prints if it creates a ticket, so that the store thread only adds the id
+ * and customer.  Leaves it->pre NULL when the record may not create one
+ * or cannot be formatted ahead.  w is a JSONL writer of the caller's.
+ */
+void
+csm_apply_prefmt(const struct csm_model *m, int64_t now, struct csm_item *it,
+    struct csm_writer *w, struct csm_arena *ar)
+{
+	struct trow t;
+	const char *text;
+	size_t len;
+
+	it->pre = NULL;
+	if (it->kind != CSM_KIND_TICKET || it->v[F_ID].set ||
+	    new_ticket(m, now, it, &t, NULL) < 0)
+		return;
+	csm_writer_discard(w);
+	csm_writer_begin(w);
+	ticket_fields(w, csm_model_tz(m), &t);
+	csm_writer_end(w);
+	text = csm_writer_buffer(w, &len);
+	/* "{...}\n": keep the object. */
+	if (len >= 3)
+		it->pre = csm_arena_strndup(ar, text, len - 1);
+	csm_writer_discard(w);
+}
+
+static int
+create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
+{
+	struct csm_val *v = it->v;
+	struct trow t;
+	sqlite3_stmt *s;
+	int64_t cust;
+	int op, i;
+
+	if (new_ticket(a->model, a->now, it, &t, err) < 0)
+		return -1;
 	if (resolve(a, it, 0, 0, t.t[TM_CREATED], &cust, &op, err) != 0)
 		return err->code == CSM_EDATA ? -1 : -2;
 	STMT(s, "INSERT INTO tickets (source, source_id, thread_id, customer, "
@@ -1051,22 +1165,16 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
 	    "?22, ?23, ?24, ?25, ?26, ?27, ?28)");
 	bind_val(s, 1, &v[F_SOURCE]);
-	if (v[F_SOURCE_ID].set)
-		bind_val(s, 2, &v[F_SOURCE_ID]);
-	else
-		sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+	csm_bind_text(s, 2, t.text[C_SOURCE_ID]);
 	bind_val(s, 3, &v[F_THREAD_ID]);
 	if (cust > 0)
 		sqlite3_bind_int64(s, 4, cust);
 	bind_val(s, 5, &v[F_TICKET_TYPE]);
 	bind_val(s, 6, &v[F_SUBJECT]);
 	bind_val(s, 7, &v[F_BODY]);
-	sqlite3_bind_text(s, 8, status, -1, SQLITE_STATIC);
-	csm_bind_text(s, 9, stage);
-	if (v[F_PRIORITY].set)
-		bind_val(s, 10, &v[F_PRIORITY]);
-	else
-		sqlite3_bind_text(s, 10, "normal", 6, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, t.text[C_STATUS], -1, SQLITE_STATIC);
+	csm_bind_text(s, 9, t.text[C_STAGE]);
+	sqlite3_bind_text(s, 10, t.text[C_PRIORITY], -1, SQLITE_STATIC);
 	bind_val(s, 11, &v[F_CATEGORY]);
 	bind_val(s, 12, &v[F_PRODUCT]);
 	bind_val(s, 13, &v[F_REGION]);
@@ -1089,40 +1197,9 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	t.id = sqlite3_last_insert_rowid(csm_store_db(a->st));
 	t.customer = cust;
 	/* Creation is no event: created_at, source and status record it;
-	 * the events are the changes after it. */
-	/* Emit straight from the record: no need to read the row back. */
-	{
-		static const int map[NTEXT] = {
-			[C_SOURCE] = F_SOURCE, [C_SOURCE_ID] = F_SOURCE_ID,
-			[C_THREAD_ID] = F_THREAD_ID,
-			[C_TICKET_TYPE] = F_TICKET_TYPE,
-			[C_SUBJECT] = F_SUBJECT, [C_BODY] = F_BODY,
-			[C_STATUS] = -1, [C_STAGE] = -1,
-			[C_PRIORITY] = F_PRIORITY, [C_CATEGORY] = F_CATEGORY,
-			[C_PRODUCT] = F_PRODUCT, [C_REGION] = F_REGION,
-			[C_TAGS] = -1, [C_GRP] = F_GROUP,
-			[C_ASSIGNEE] = F_ASSIGNEE, [C_PHONE] = F_PHONE,
-			[C_EMAIL] = F_EMAIL, [C_WECHAT] = F_WECHAT,
-			[C_NAME] = F_NAME, [C_TIER] = F_TIER, [C_ORG] = F_ORG,
-			[C_ATTRS] = -1,
-		};
-		const char *text[NTEXT];
-		struct trow view = t;
-
-		for (i = 0; i < NTEXT; i++)
-			text[i] = map[i] >= 0 && v[map[i]].set ?
-			    v[map[i]].s : NULL;
-		if (!v[F_SOURCE_ID].set)
-			text[C_SOURCE_ID] = it->key;
-		if (!v[F_PRIORITY].set)
-			text[C_PRIORITY] = "normal";
-		text[C_STATUS] = status;
-		text[C_STAGE] = stage;
-		text[C_TAGS] = it->tags;
-		text[C_ATTRS] = it->attrs;
-		memcpy(view.text, text, sizeof(text));
-		emit_ticket(a, OP_CREATED, &view);
-	}
+	 * the events are the changes after it.  The line is printed from
+	 * the record: no need to read the row back. */
+	emit_ticket_pre(a, OP_CREATED, &t, it->pre);
 	return 0;
 }
 

@@ -237,6 +237,12 @@ void csm_writer_raw_fields(struct csm_writer *w, const char *obj,
 void csm_writer_end(struct csm_writer *w);
 /* Bytes buffered and not yet written. */
 size_t csm_writer_pending(const struct csm_writer *w);
+/* The writer's format. */
+enum csm_fmt csm_writer_format(const struct csm_writer *w);
+/* The bytes buffered (borrowed until the next call on w), for a caller
+ * that uses a writer to format text; and dropping them. */
+const char *csm_writer_buffer(const struct csm_writer *w, size_t *len);
+void csm_writer_discard(struct csm_writer *w);
 /* Writes what is buffered (tables wait for csm_writer_finish).  Returns 0,
  * or -1 with err (CSM_EIO; a closed pipe gives CSM_EIO with errno EPIPE in
  * *eno when eno is not NULL). */

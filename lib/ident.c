@@ -219,7 +219,7 @@ csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
  * (hash, arena offset, customer) with linear probing.
  */
 struct slot {
-	uint64_t	hash;
+	uint32_t	hash;	/* the high bits of the key's hash */
 	uint32_t	off;	/* 0: empty (the arena starts with a pad) */
 	uint32_t	cust;
 };
@@ -331,7 +331,7 @@ find(struct csm_idcache *c, uint64_t h, int kind, const char *s, size_t len)
 
 		if (sl->off == 0)
 			return sl;
-		if (sl->hash != h)
+		if (sl->hash != (uint32_t)(h >> 32))
 			continue;
 		k = (const unsigned char *)c->arena.p + sl->off;
 		if (k[0] == kind && k[1] == len && memcmp(k + 2, s, len) == 0)
@@ -348,10 +348,14 @@ rehash(struct csm_idcache *c)
 	if (tab == NULL)
 		return -1;
 	for (i = 0; i < c->cap; i++) {
+		const unsigned char *k;
+
 		if (c->tab[i].off == 0)
 			continue;
-		for (j = (size_t)c->tab[i].hash & (cap - 1); tab[j].off != 0;
-		    j = (j + 1) & (cap - 1))
+		/* Slots keep only the high half of the hash: recompute. */
+		k = (const unsigned char *)c->arena.p + c->tab[i].off;
+		for (j = (size_t)hash(k[0], (const char *)k + 2, k[1]) &
+		    (cap - 1); tab[j].off != 0; j = (j + 1) & (cap - 1))
 			;
 		tab[j] = c->tab[i];
 	}
@@ -383,7 +387,8 @@ csm_idcache_put(struct csm_idcache *c, int kind, const char *s, size_t len,
 
 	if (len > MAX_ID || grow_cust(c, cust) < 0)
 		return -1;
-	if ((c->n + 1) * 2 > c->cap && rehash(c) < 0)
+	/* At most 3/4 full: 12 bytes a slot, 16 an identity. */
+	if ((c->n + 1) * 4 > c->cap * 3 && rehash(c) < 0)
 		return -1;
 	if (c->arena.len == 0 && csm_buf_addc(&c->arena, '\0') < 0)
 		return -1;
@@ -394,7 +399,7 @@ csm_idcache_put(struct csm_idcache *c, int kind, const char *s, size_t len,
 	}
 	if (c->arena.len > UINT32_MAX - MAX_ID - 2)
 		return -1;
-	sl->hash = h;
+	sl->hash = (uint32_t)(h >> 32);
 	sl->off = (uint32_t)c->arena.len;
 	sl->cust = cust;
 	hdr[0] = (unsigned char)kind;

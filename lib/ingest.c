@@ -21,7 +21,8 @@
 #define CHUNK		256		/* records a chunk */
 #define NCHUNKS		16		/* chunks in flight (about 10 MB) */
 #define DEFAULT_BATCH	20000		/* records a transaction */
-#define MAX_PENDING	(8u << 20)	/* output bytes a transaction */
+#define MAX_PENDING	(7u << 20)	/* output bytes a transaction (the
+					 * buffer stays within 8 MB) */
 #define MAX_TXN_NS	1000000000LL	/* hold the write lock at most 1 s */
 
 enum { ST_OK, ST_BAD, ST_SKIP };
@@ -227,9 +228,13 @@ bad(struct chunk *c, size_t i, const struct csm_err *err)
 	c->msg[i] = strdup(err->msg[0] ? err->msg : "bad record");
 }
 
-/* Reads one record into slot i.  Returns 1, 0 at the end, -2 fatal. */
+/*
+ * Reads one record into slot i; pw, if not NULL, formats the output of
+ * new tickets ahead.  Returns 1, 0 at the end, -2 fatal.
+ */
 static int
-read_one(struct csm_ingest *ing, struct chunk *c, size_t i)
+read_one(struct csm_ingest *ing, struct chunk *c, size_t i,
+    struct csm_writer *pw)
 {
 	struct csm_rec rec;
 	struct csm_err err;
@@ -271,6 +276,9 @@ read_one(struct csm_ingest *ing, struct chunk *c, size_t i)
 		bad(c, i, &err);
 		return 1;
 	}
+	if (pw != NULL)
+		csm_apply_prefmt(ing->a.model, ing->a.now, &c->items[i], pw,
+		    &c->arena);
 	c->state[i] = ST_OK;
 	return 1;
 }
@@ -279,8 +287,14 @@ static void *
 parser(void *arg)
 {
 	struct csm_ingest *ing = arg;
+	struct csm_writer *pw = NULL;
 	struct chunk *c;
 	int rc = 1;
+
+	/* The store thread is the slower one: give it JSONL lines of new
+	 * tickets ready but for their ids. */
+	if (csm_writer_format(ing->a.out) == CSM_FMT_JSONL)
+		pw = csm_writer_new(NULL, CSM_FMT_JSONL, NULL, 0);
 
 	while (rc > 0) {
 		c = take_free(&ing->q);
@@ -288,7 +302,7 @@ parser(void *arg)
 			break;
 		chunk_reset(c);
 		while (c->n < CHUNK) {
-			rc = read_one(ing, c, c->n);
+			rc = read_one(ing, c, c->n, pw);
 			if (rc <= 0)
 				break;
 			c->n++;
@@ -297,6 +311,7 @@ parser(void *arg)
 		csm_reader_progress(ing->r, &c->done, &c->total);
 		put_full(&ing->q, c);
 	}
+	csm_writer_free(pw);
 	return NULL;
 }
 

@@ -123,6 +123,8 @@ struct csm_item {
 	const char	*attrs;		/* custom fields: a JSON object's text,
 					 * or NULL when there are none */
 	const char	*tags;		/* JSON text of the tags, or NULL */
+	const char	*pre;		/* the fields of its output line if it
+					 * creates a ticket, or NULL */
 	char		 key[40];	/* derived source_id, if none given */
 };
 
@@ -170,5 +172,12 @@ enum { OP_CREATED, OP_UPDATED, OP_MERGED, OP_UNCHANGED };
  * the transaction must be rolled back).
  */
 int csm_apply(struct csm_apply *a, struct csm_item *it, struct csm_err *err);
+/*
+ * On the parser thread: formats it->pre, the fields of the JSONL line the
+ * record prints if it creates a ticket, with w (a JSONL writer of the
+ * caller's, used as scratch) into ar.  now is the ingest's time.
+ */
+void csm_apply_prefmt(const struct csm_model *m, int64_t now,
+    struct csm_item *it, struct csm_writer *w, struct csm_arena *ar);
 
 #endif /* CSM_MODEL_H */

@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define NSTMT 128	/* statement cache slots (power of two) */
-#define WAL_LIMIT 32768	/* frames (128 MB) before the writer waits */
+#define WAL_LIMIT 65536	/* frames (256 MB) before the writer waits */
 #define WAL_STEP 4096	/* frames (16 MB) between background checkpoints */
 
 struct stmt_slot {
@@ -390,7 +390,8 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 			goto fail;
 	}
 	if (exec(st, "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -32768", err) < 0)
+	    "PRAGMA cache_size = -32768;"
+	    "PRAGMA journal_size_limit = 67108864", err) < 0)
 		goto fail;
 	/* Is it a database at all? */
 	if (pragma_int(st, "PRAGMA schema_version", &rc, err) < 0) {

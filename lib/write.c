@@ -557,6 +557,28 @@ csm_writer_pending(const struct csm_writer *w)
 	return w->out.len;
 }
 
+/* The writer's format. */
+enum csm_fmt
+csm_writer_format(const struct csm_writer *w)
+{
+	return w->fmt;
+}
+
+/* The bytes buffered (see csm.h). */
+const char *
+csm_writer_buffer(const struct csm_writer *w, size_t *len)
+{
+	*len = w->out.len;
+	return w->out.p ? w->out.p : "";
+}
+
+/* Drops what is buffered. */
+void
+csm_writer_discard(struct csm_writer *w)
+{
+	w->out.len = 0;
+}
+
 /*
  * Writes out what is buffered.  Returns 0, or -1 with err and the errno in
  * *eno (EPIPE when the reader went away).

@@ -37,3 +37,19 @@ load helper
 	[[ "$out" == *"lines printed: 0"* ]]
 	[[ "$out" == *"exit status 65; rejects.jsonl holds 2 lines"* ]]
 }
+
+@test "what is printed for a new ticket is what the store then holds" {
+	cd "$BATS_TEST_DIRNAME/../../sample"
+	run2 csm-ingest --db "$DB" -c csm.conf tickets.jsonl tickets.csv
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer)' |
+	    sort >"$TMP/created"
+	[ "$(wc -l <"$TMP/created")" -eq 2000 ]
+	# A rerun with -v prints every ticket read back from the store
+	# (customers may differ: some were merged after their first ticket).
+	run2 csm-ingest --db "$DB" -c csm.conf -v tickets.jsonl tickets.csv
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer)' |
+	    sort >"$TMP/stored"
+	cmp "$TMP/created" "$TMP/stored"
+}
