@@ -428,7 +428,6 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
     size_t nfrom, struct csm_err *err)
 {
 	sqlite3_stmt *s;
-	json_t *ids;
 	size_t i;
 	int rc;
 
@@ -451,41 +450,25 @@ emit_customer(struct csm_apply *a, int op, int64_t cust, const int64_t *from,
 		csm_writer_json(a->out, "merged", m);
 		json_decref(m);
 	}
-	STMT(s, "SELECT name, tier, org, attrs, created_at, updated_at FROM "
-	    "customers WHERE id = ?1");
+	STMT(s, "SELECT name, tier, org, attrs, created_at, updated_at, "
+	    "(SELECT json_group_object(kind, json(v)) FROM (SELECT kind, "
+	    "json_group_array(value) AS v FROM (SELECT kind, value FROM "
+	    "identities WHERE customer = ?1 ORDER BY kind, value) GROUP BY "
+	    "kind)) FROM customers WHERE id = ?1");
 	sqlite3_bind_int64(s, 1, cust);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
+		const char *ids = (const char *)sqlite3_column_text(s, 6);
+
 		out_text(a, "name", (const char *)sqlite3_column_text(s, 0));
 		out_text(a, "tier", (const char *)sqlite3_column_text(s, 1));
 		out_text(a, "org", (const char *)sqlite3_column_text(s, 2));
-	}
-	sqlite3_reset(s);
-	STMT(s, "SELECT kind, value FROM identities WHERE customer = ?1 "
-	    "ORDER BY kind, value");
-	sqlite3_bind_int64(s, 1, cust);
-	ids = json_object();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
-		json_t *arr = json_object_get(ids, k);
-
-		if (arr == NULL) {
-			arr = json_array();
-			json_object_set_new(ids, k, arr);
-		}
-		json_array_append_new(arr, json_string((const char *)
-		    sqlite3_column_text(s, 1)));
-	}
-	sqlite3_reset(s);
-	csm_writer_json(a->out, "identities", ids);
-	json_decref(ids);
-	STMT(s, "SELECT attrs, created_at, updated_at FROM customers WHERE "
-	    "id = ?1");
-	sqlite3_bind_int64(s, 1, cust);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		out_time(a, "created_at", sqlite3_column_int64(s, 1));
-		out_time(a, "updated_at", sqlite3_column_int64(s, 2));
-		out_attrs(a, (const char *)sqlite3_column_text(s, 0));
+		csm_writer_raw(a->out, "identities", ids ? ids : "{}",
+		    ids ? strlen(ids) : 2);
+		out_time(a, "created_at", sqlite3_column_int64(s, 4));
+		out_time(a, "updated_at", sqlite3_column_int64(s, 5));
+		out_attrs(a, (const char *)sqlite3_column_text(s, 3));
+		rc = SQLITE_DONE;
 	}
 	sqlite3_reset(s);
 	csm_writer_end(a->out);

@@ -521,6 +521,10 @@ csm_store_bulk_begin(struct csm_store *st, struct csm_err *err)
 	}
 	st->ck = ck;
 	sqlite3_wal_hook(st->db, wal_hook, ck);
+	/* Cutting the WAL back after each restart would make every cycle
+	 * allocate and zero its blocks again: keep it whole until the end. */
+	sqlite3_exec(st->db, "PRAGMA journal_size_limit = -1", NULL, NULL,
+	    NULL);
 	return 0;
 }
 
@@ -543,6 +547,8 @@ csm_store_bulk_end(struct csm_store *st)
 	free(ck);
 	st->ck = NULL;
 	sqlite3_wal_autocheckpoint(st->db, 1000);
+	sqlite3_exec(st->db, "PRAGMA journal_size_limit = 67108864", NULL,
+	    NULL, NULL);
 }
 
 /*
