@@ -244,7 +244,7 @@ main(int argc, char **argv)
 	struct timespec t0, t1;
 	FILE *out;
 	char *path, *end, name[256];
-	int i, nfiles;
+	int i, nfiles, rc, unreadable = 0;
 
 	cmd_init("csm-ingest");
 	memset(&o, 0, sizeof(o));
@@ -446,7 +446,17 @@ main(int argc, char **argv)
 			missing = 1;
 			continue;
 		}
-		if (csm_ingest_read(ing, c.r, &err) < 0) {
+		rc = csm_ingest_read(ing, c.r, &err);
+		if (rc == -2) {
+			/* Like cut(1): say so, go on, fail at the end. */
+			if (err.line > 0)
+				cmd_warn("%s:%ld: %s", cmd_name(argv[i], name,
+				    sizeof(name)), err.line, err.msg);
+			else
+				cmd_warn("%s: %s", cmd_name(argv[i], name,
+				    sizeof(name)), err.msg);
+			unreadable = csm_err_exit(err.code);
+		} else if (rc < 0) {
 			csm_ingest_stats(ing, &st);
 			if (st.epipe)
 				status = -1;
@@ -504,5 +514,7 @@ main(int argc, char **argv)
 		return status;
 	if (st.rejected > 0)
 		return EX_DATAERR_;
+	if (unreadable)
+		return unreadable;
 	return missing ? EX_NOINPUT_ : 0;
 }

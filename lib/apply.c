@@ -561,7 +561,7 @@ merge_attrs(struct csm_apply *a, int64_t keep, int64_t from,
 			k = json_object();
 		}
 		json_object_update_missing(k, f);
-		out = json_dumps(k, JSON_COMPACT);
+		out = csm_json_text(k);
 		STMT(s, "UPDATE customers SET attrs = ?2 WHERE id = ?1");
 		sqlite3_bind_int64(s, 1, keep);
 		sqlite3_bind_text(s, 2, out, -1, free);
@@ -618,7 +618,7 @@ merge(struct csm_apply *a, int64_t keep, int64_t from, int64_t at,
 		    sqlite3_column_text(s, 0)));
 	sqlite3_reset(s);
 	json_object_set_new(data, "orders", arr);
-	text = json_dumps(data, JSON_COMPACT);
+	text = csm_json_text(data);
 	json_decref(data);
 	if (text == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory"), -2;
@@ -681,7 +681,7 @@ create_customer(struct csm_apply *a, struct csm_item *it, int64_t at,
 	int i;
 
 	STMT(s, "INSERT INTO customers (name, tier, org, attrs, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	for (i = 0; i < 3; i++) {
 		bind_val(s, i + 1, &it->v[prof_fields[i]]);
 		if (it->v[prof_fields[i]].set)
@@ -689,7 +689,11 @@ create_customer(struct csm_apply *a, struct csm_item *it, int64_t at,
 	}
 	if (with_attrs && it->attrs != NULL)
 		sqlite3_bind_text(s, 4, it->attrs, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, at);
+	/* A CRM record may say when the customer was created. */
+	sqlite3_bind_int64(s, 5, it->kind == CSM_KIND_CUSTOMER &&
+	    it->v[F_CREATED_AT].set && it->v[F_CREATED_AT].i < at ?
+	    it->v[F_CREATED_AT].i : at);
+	sqlite3_bind_int64(s, 6, at);
 	if (step_done(a, s, err) < 0)
 		return -2;
 	*cust = sqlite3_last_insert_rowid(csm_store_db(a->st));
@@ -707,7 +711,7 @@ add_identities(struct csm_apply *a, struct csm_item *it, int64_t cust,
     int64_t at, int log, int *changed, struct csm_err *err)
 {
 	sqlite3_stmt *s;
-	int i;
+	int i, added = 0;
 
 	for (i = 0; i < it->nids; i++) {
 		const struct csm_ident *id = &it->ids[i];
@@ -730,6 +734,15 @@ add_identities(struct csm_apply *a, struct csm_item *it, int64_t cust,
 		if (log && add_event(a, 0, cust, at, a->by, "identity",
 		    csm_id_name(id->kind), NULL, id->value, NULL, NULL,
 		    err) < 0)
+			return -2;
+		added = log;
+	}
+	if (added) {
+		STMT(s, "UPDATE customers SET updated_at = max(updated_at, ?2) "
+		    "WHERE id = ?1");
+		sqlite3_bind_int64(s, 1, cust);
+		sqlite3_bind_int64(s, 2, at);
+		if (step_done(a, s, err) < 0)
 			return -2;
 		*changed = 1;
 	}
@@ -758,7 +771,7 @@ merged_attrs(const char *stored, const char *in_text)
 			diff = 1;
 		}
 	if (diff)
-		out = json_dumps(cur, JSON_COMPACT);
+		out = csm_json_text(cur);
 	json_decref(cur);
 	json_decref(in);
 	return out;
@@ -1336,9 +1349,14 @@ follow_up(struct csm_apply *a, struct trow *t, const char *key, int64_t at,
 	sqlite3_stmt *s;
 	char ref[2][24];
 	struct csm_buf sid = {0}, subj = {0};
+	const char *status, *stage;
 	int64_t id;
 	int rc;
 
+	/* It starts where a new ticket of its type starts. */
+	if (csm_model_move(a->model, NULL, t->text[C_TICKET_TYPE], NULL, at,
+	    &status, &stage, err) < 0)
+		return -2;
 	csm_buf_add(&sid, "followup:", 9);
 	csm_buf_add(&sid, key, strlen(key));
 	csm_buf_add(&subj, "Re: ", 4);
@@ -1346,17 +1364,19 @@ follow_up(struct csm_apply *a, struct trow *t, const char *key, int64_t at,
 		csm_buf_add(&subj, t->text[C_SUBJECT],
 		    strlen(t->text[C_SUBJECT]));
 	STMT(s, "INSERT INTO tickets (source, source_id, thread_id, customer, "
-	    "ticket_type, subject, status, priority, category, product, "
-	    "region, grp, phone, email, wechat, name, tier, org, created_at, "
-	    "updated_at) SELECT source, ?2, thread_id, customer, ticket_type, "
-	    "?3, 'new', priority, category, product, region, grp, phone, "
-	    "email, wechat, name, tier, org, ?4, ?4 FROM tickets WHERE "
-	    "id = ?1");
+	    "ticket_type, subject, status, stage, priority, category, "
+	    "product, region, grp, phone, email, wechat, name, tier, org, "
+	    "created_at, updated_at) SELECT source, ?2, thread_id, customer, "
+	    "ticket_type, ?3, ?5, ?6, priority, category, product, region, "
+	    "grp, phone, email, wechat, name, tier, org, ?4, ?4 FROM tickets "
+	    "WHERE id = ?1");
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_text(s, 2, sid.p, (int)sid.len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, subj.p ? subj.p : "", (int)subj.len,
 	    SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 4, at);
+	csm_bind_text(s, 5, status);
+	csm_bind_text(s, 6, stage);
 	rc = step_done(a, s, err);
 	csm_buf_free(&sid);
 	csm_buf_free(&subj);
@@ -1384,15 +1404,19 @@ apply_message(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	struct csm_val *v = it->v;
 	struct trow t;
 	sqlite3_stmt *s;
-	const char *source, *key, *status, *stage;
+	const char *source = NULL, *key, *status, *stage;
 	int64_t at = v[F_AT].set ? v[F_AT].i : a->now, mid;
 	int rc, in, pub, aut, changed = 0;
-	char ref[24];
+	char ref[24], srcbuf[128];
 
 	rc = ticket_ref(a, it, &t, err);
 	if (rc <= 0)
 		return rc == 0 ? -1 : rc;
-	source = v[F_SOURCE].set ? NULL : t.text[C_SOURCE];
+	/* A copy: a follow-up ticket below replaces t. */
+	if (!v[F_SOURCE].set) {
+		snprintf(srcbuf, sizeof(srcbuf), "%s", t.text[C_SOURCE]);
+		source = srcbuf;
+	}
 	key = v[F_SOURCE_ID].set ? NULL : it->key;
 	STMT(s, "SELECT id FROM messages WHERE source = ?1 AND source_id = ?2");
 	if (source != NULL)
@@ -1654,8 +1678,20 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	/* Write: the input event is the history entry of its change. */
 	rc = -2;
 	if (stale) {
-		if (add_event(a, t.id, 0, at, by, action, NULL, NULL, NULL,
-		    "{\"stale\":true}", ext.p, err) < 0)
+		struct csm_buf data = {0};
+		int erc;
+
+		/* Kept as history, with the record's custom fields. */
+		csm_buf_add(&data, "{\"stale\":true", 13);
+		if (it->attrs != NULL) {
+			csm_buf_addc(&data, ',');
+			csm_buf_add(&data, it->attrs + 1, strlen(it->attrs + 1));
+		} else
+			csm_buf_addc(&data, '}');
+		erc = add_event(a, t.id, 0, at, by, action, NULL, NULL, NULL,
+		    data.p, ext.p, err);
+		csm_buf_free(&data);
+		if (erc < 0)
 			goto out;
 	} else if (moved > 0) {
 		if (set_status(a, &t, status, stage, at, by, ext.p, err) < 0)
@@ -1668,13 +1704,27 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	    strcmp(action, "merge") == 0) {
 		csm_ref_format('T', into.id, ref);
 		if (action[0] == 'm') {
+			/* A merged ticket is closed, in the stage its
+			 * workflow closes with; the change is logged. */
+			const char *cst = "closed", *cstage = NULL;
+
+			if (csm_model_move(a->model, NULL,
+			    t.text[C_TICKET_TYPE], "closed", at, &cst, &cstage,
+			    NULL) < 0)
+				cstage = t.text[C_STAGE];
 			STMT(s, "UPDATE tickets SET merged_into = ?2, status = "
-			    "'closed', closed_at = ?3, resolved_at = "
-			    "coalesce(resolved_at, ?3) WHERE id = ?1");
+			    "'closed', stage = ?4, closed_at = ?3, resolved_at "
+			    "= coalesce(resolved_at, ?3) WHERE id = ?1");
 			sqlite3_bind_int64(s, 1, t.id);
 			sqlite3_bind_int64(s, 2, into.id);
 			sqlite3_bind_int64(s, 3, at);
+			csm_bind_text(s, 4, cstage);
 			if (step_done(a, s, err) < 0)
+				goto out;
+			if (strcmp(t.text[C_STATUS], "closed") != 0 &&
+			    add_event(a, t.id, 0, at, by, "status", "status",
+			    t.text[C_STAGE] ? t.text[C_STAGE] : t.text[C_STATUS],
+			    cstage ? cstage : "closed", NULL, NULL, err) < 0)
 				goto out;
 		}
 		if (add_event(a, t.id, 0, at, by, action, action[0] == 'm' ?
@@ -1721,7 +1771,19 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		    NULL, NULL, NULL, key, err) < 0)
 			goto out;
 	}
-	eid = sqlite3_last_insert_rowid(csm_store_db(a->st));
+	if (!stale && it->attrs != NULL) {
+		STMT(s, "UPDATE events SET data = ?2 WHERE ext = ?1 AND data "
+		    "IS NULL");
+		sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, it->attrs, -1, SQLITE_STATIC);
+		if (step_done(a, s, err) < 0)
+			goto out;
+	}
+	/* The id of the history entry that carries the input's key. */
+	STMT(s, "SELECT id FROM events WHERE ext = ?1");
+	sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
+	eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
 	if (!stale && touch(a, &t, at, err) < 0)
 		goto out;
 	count(a, CSM_KIND_EVENT, OP_CREATED);
@@ -1782,15 +1844,18 @@ apply_survey(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		return fatal(a, rc, err);
 	}
 	if (op != OP_UNCHANGED) {
-		STMT(s, "INSERT INTO surveys (ticket, kind, score, comment, at) "
-		    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (ticket, kind) DO "
-		    "UPDATE SET score = excluded.score, comment = "
-		    "excluded.comment, at = excluded.at");
+		STMT(s, "INSERT INTO surveys (ticket, kind, score, comment, at, "
+		    "attrs) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT "
+		    "(ticket, kind) DO UPDATE SET score = excluded.score, "
+		    "comment = excluded.comment, at = excluded.at, attrs = "
+		    "excluded.attrs");
 		sqlite3_bind_int64(s, 1, t.id);
 		bind_val(s, 2, &v[F_KIND]);
 		sqlite3_bind_int64(s, 3, v[F_SCORE].i);
 		bind_val(s, 4, &v[F_COMMENT]);
 		sqlite3_bind_int64(s, 5, at);
+		if (it->attrs != NULL)
+			sqlite3_bind_text(s, 6, it->attrs, -1, SQLITE_STATIC);
 		snprintf(score, sizeof(score), "%lld", (long long)v[F_SCORE].i);
 		if (step_done(a, s, err) < 0) {
 			trow_clear(&t);
@@ -1819,6 +1884,7 @@ apply_survey(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			csm_writer_str(a->out, "comment", v[F_COMMENT].s,
 			    v[F_COMMENT].len);
 		out_time(a, "at", at);
+		out_attrs(a, it->attrs);
 		csm_writer_end(a->out);
 	}
 	trow_clear(&t);
@@ -1832,7 +1898,7 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 {
 	struct csm_val *v = it->v;
 	sqlite3_stmt *s;
-	int64_t cust = 0, oid = 0, at;
+	int64_t cust = 0, oid = 0, at, before;
 	int rc, op = OP_CREATED, cop;
 	char *attrs = NULL;
 
@@ -1864,11 +1930,15 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fatal(a, rc, err);
+	before = cust;
 	rc = resolve(a, it, cust, 0, at, &cust, &cop, err);
 	if (rc != 0) {
 		free(attrs);
 		return rc;
 	}
+	/* An order first known without a customer gets one now. */
+	if (op == OP_UNCHANGED && cust != before)
+		op = OP_UPDATED;
 	if (op == OP_CREATED) {
 		STMT(s, "INSERT INTO orders (order_no, customer, product, "
 		    "purchased_at, warranty_until, attrs, created_at, "

@@ -259,6 +259,9 @@ struct csm_buf {
 int csm_buf_add(struct csm_buf *b, const char *s, size_t len);
 int csm_buf_addc(struct csm_buf *b, char c);
 int csm_buf_json_str(struct csm_buf *b, const char *s, size_t len);
+/* Any JSON value as compact text, keys in order, reals in their shortest
+ * exact form (the one serializer of libcsm).  Returns new, or NULL. */
+char *csm_json_text(const json_t *v);
 void csm_buf_free(struct csm_buf *b);
 
 /*
@@ -403,7 +406,7 @@ int csm_store_rollback(struct csm_store *st);
  * For a long run of writes (csm-ingest): WAL checkpoints move to a
  * background thread with its own connection, so that copying pages into
  * the database and syncing it overlap with the writes; the writer waits
- * for the checkpointer only when the WAL passes 64 MB, so that it can
+ * for the checkpointer only when the WAL passes 256 MB, so that it can
  * start over.  A no-op for in-memory and read-only stores.  0, or -1 with
  * err.
  */
@@ -472,9 +475,12 @@ struct csm_ingest *csm_ingest_new(struct csm_store *st,
     struct csm_err *err);
 /*
  * Ingests every record of r.  Returns 0 (bad records are reported through
- * the reject hook and counted), or -1 with err: CSM_EDATA (strict mode:
- * everything was rolled back), CSM_EBUSY, CSM_EIO (stats.epipe when the
- * output was closed), CSM_EINTERNAL.
+ * the reject hook and counted); -1 with err when the ingest must stop:
+ * CSM_EDATA (strict mode: everything was rolled back), CSM_EBUSY, CSM_EIO
+ * (stats.epipe when the output was closed), CSM_EINTERNAL; or -2 with err
+ * (err->line set) when r itself cannot be read on, a bad CSV header or a
+ * read error: what came before stays and the ingest may go on with the
+ * next input.
  */
 int csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
     struct csm_err *err);

@@ -132,7 +132,10 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		/* China: back to the national form. */
 		rest += 2;
 		rlen -= 2;
-		if (rlen == 0 || (rest[0] != '1' && rest[0] != '0'))
+		/* A mobile is 11 digits from 1; anything else is a
+		 * landline, whose trunk 0 is not dialled from abroad. */
+		if (!(rlen == 11 && rest[0] == '1') && (rlen == 0 ||
+		    rest[0] != '0'))
 			out[o++] = '0';
 		plus = 0;
 	} else if (plus) {

@@ -436,7 +436,7 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 {
 	pthread_t tid;
 	struct chunk *c;
-	int rc = 0, done = 0;
+	int rc = 0, done = 0, unreadable = 0;
 	size_t i;
 
 	csm_err_clear(err);
@@ -459,8 +459,11 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 		done = c->end;
 		rc = apply_chunk(ing, c, err);
 		if (rc == 0 && c->fatal) {
+			/* The input cannot be read on; what came before it
+			 * stays, and the next input may follow. */
 			*err = c->ferr;
 			rc = -1;
+			unreadable = 1;
 		}
 		if (rc == 0 && ing->h.progress != NULL &&
 		    (done || now_ns() - ing->last_progress > 100000000LL)) {
@@ -488,9 +491,11 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 	}
 	pthread_mutex_destroy(&ing->q.mu);
 	pthread_cond_destroy(&ing->q.cv);
+	ing->r = NULL;
+	if (unreadable && !ing->o.strict)
+		return -2;
 	if (rc < 0)
 		rollback(ing);
-	ing->r = NULL;
 	return rc;
 }
 

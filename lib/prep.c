@@ -185,7 +185,7 @@ set_text(struct csm_arena *ar, struct csm_item *it, int f, json_t *v,
 static const char *
 json_text(struct csm_arena *ar, const json_t *v)
 {
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = csm_json_text(v);
 	const char *out;
 
 	if (text == NULL)
@@ -480,7 +480,7 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 
 	if (!v[F_SOURCE].set && o->source != NULL &&
 	    (it->kind == CSM_KIND_TICKET || it->kind == CSM_KIND_MESSAGE ||
-	    it->kind == CSM_KIND_EVENT)) {
+	    it->kind == CSM_KIND_EVENT || it->kind == CSM_KIND_SURVEY)) {
 		v[F_SOURCE].s = o->source;
 		v[F_SOURCE].len = (uint32_t)strlen(o->source);
 		v[F_SOURCE].set = 1;
@@ -573,7 +573,8 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 	it->kind = k;
 	bit = 1u << k;
 	/* "stage" is read as "status" (a workflow stage is one). */
-	if (k == CSM_KIND_TICKET && json_object_get(obj, "status") == NULL &&
+	if ((k == CSM_KIND_TICKET || k == CSM_KIND_EVENT) &&
+	    json_object_get(obj, "status") == NULL &&
 	    (v = json_object_get(obj, "stage")) != NULL)
 		json_object_set(obj, "status", v);
 	for (iter = json_object_iter(obj); iter != NULL && rc == 0;

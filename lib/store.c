@@ -183,6 +183,9 @@ csm_store_sqlerr(struct csm_store *st, int rc, struct csm_err *err)
 	if (prim == SQLITE_FULL || prim == SQLITE_IOERR)
 		return csm_err_set(err, CSM_EIO, "store: %s",
 		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
+		return csm_err_set(err, CSM_ECANTCREAT, "not a csm store: %s",
+		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	if (prim == SQLITE_READONLY || prim == SQLITE_CANTOPEN ||
 	    prim == SQLITE_PERM)
 		return csm_err_set(err, CSM_ECANTCREAT, "store: %s",

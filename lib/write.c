@@ -85,6 +85,25 @@ csm_buf_json_str(struct csm_buf *b, const char *s, size_t len)
 	return csm_buf_addc(b, '"');
 }
 
+/*
+ * The shortest text that reads back as d (363.99, not the %.17g
+ * 363.99000000000001), with ".0" when it would otherwise read as an
+ * integer.
+ */
+static void
+real_text(double d, char *buf, size_t n)
+{
+	int prec;
+
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (strpbrk(buf, ".eEn") == NULL && strlen(buf) + 3 <= n)
+		strcat(buf, ".0");
+}
+
 /* Appends any JSON value compactly; keys keep their order. */
 static int
 buf_json(struct csm_buf *b, const json_t *v)
@@ -104,7 +123,7 @@ buf_json(struct csm_buf *b, const json_t *v)
 		    json_integer_value(v));
 		return csm_buf_add(b, num, strlen(num));
 	case JSON_REAL:
-		snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+		real_text(json_real_value(v), num, sizeof(num));
 		return csm_buf_add(b, num, strlen(num));
 	case JSON_TRUE:
 		return csm_buf_add(b, "true", 4);
@@ -133,6 +152,22 @@ buf_json(struct csm_buf *b, const json_t *v)
 		return csm_buf_addc(b, '}');
 	}
 	return -1;
+}
+
+/*
+ * Any JSON value as compact text, keys in their order, reals as short as
+ * they can be.  Returns new, or NULL when out of memory.
+ */
+char *
+csm_json_text(const json_t *v)
+{
+	struct csm_buf b = {0};
+
+	if (buf_json(&b, v) < 0 || csm_buf_addc(&b, '\0') < 0) {
+		csm_buf_free(&b);
+		return NULL;
+	}
+	return b.p;
 }
 
 /* A JSON value for a one-line message (see csm.h). */

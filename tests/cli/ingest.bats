@@ -572,3 +572,96 @@ tickets() {
 	[[ "$err" == *"ticket    3        0        0       0"* ]]
 	[[ "$err" == *"3 records read, 0 rejected, 0 skipped"* ]]
 }
+
+@test "a reply long after closing starts a linked follow-up in the first stage" {
+	cat >"$TMP/w.conf" <<-'EOF2'
+	[core]
+		reopen_window = 1d
+	[workflow "repair"]
+		status = 受理 new
+		status = 维修 open
+		status = 修好 resolved
+		status = 关闭 closed
+		transition = 受理 -> 维修 -> 修好 -> 关闭
+	EOF2
+	printf '%s\n' \
+	    '{"type":"ticket","source":"chat","source_id":"c1","thread_id":"th","ticket_type":"repair","subject":"坏了","created_at":"2026-11-01T09:00:00Z"}' \
+	    '{"type":"event","source":"chat","thread_id":"th","action":"status","stage":"维修","at":"2026-11-01T10:00:00Z"}' \
+	    '{"type":"event","source":"chat","thread_id":"th","action":"status","status":"修好","at":"2026-11-01T11:00:00Z"}' \
+	    '{"type":"event","source":"chat","thread_id":"th","action":"status","status":"关闭","at":"2026-11-01T12:00:00Z"}' \
+	    '{"type":"message","source":"chat","thread_id":"th","source_id":"m1","direction":"in","body":"又坏了","at":"2026-11-10T09:00:00Z"}' \
+	    '{"type":"message","source":"chat","thread_id":"th","source_id":"m2","direction":"in","body":"还在吗","at":"2026-11-10T09:05:00Z"}' \
+	    >"$TMP/f.jsonl"
+	run2 csm-ingest --db "$DB" -c "$TMP/w.conf" "$TMP/f.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(q 'SELECT id, source, source_id, stage, status, subject FROM tickets ORDER BY id' | tr '\n' ' ')" = "1|chat|c1|关闭|closed|坏了 2|chat|followup:m1|受理|new|Re: 坏了 " ]
+	# Both messages went to the follow-up; the second by its thread.
+	[ "$(q 'SELECT group_concat(ticket) FROM messages')" = "2,2" ]
+	[ "$(q "SELECT ticket || ':' || field || '=' || new FROM events WHERE action = 'link' ORDER BY id" | tr '\n' ' ')" = "2:follow_up_of=T-000001 1:follow_up=T-000002 " ]
+}
+
+@test "an order first without a customer is linked when one appears" {
+	printf 'type,order_no,product\norder,SO-9,空调\n' >"$TMP/o1.csv"
+	printf 'type,order_no,phone\norder,SO-9,13800000001\n' >"$TMP/o2.csv"
+	ingest "$TMP/o1.csv" >/dev/null
+	[ "$(q 'SELECT customer IS NULL FROM orders')" = 1 ]
+	run2 ingest "$TMP/o2.csv"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.type == "order") | .op + " " + .customer')" = "updated C-000001" ]
+	[ "$(q 'SELECT customer, product FROM orders')" = "1|空调" ]
+}
+
+@test "a broken CSV header stops that file only, with its line" {
+	printf 'type,source,,subject\nticket,web,1,x\n' >"$TMP/h.csv"
+	printf 'type,source,source_id,subject\nticket,web,2,y\n' >"$TMP/g.csv"
+	run2 ingest "$TMP/h.csv" "$TMP/g.csv"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"h.csv:1: header column 3: empty name"* ]]
+	[ "$(q 'SELECT group_concat(source_id) FROM tickets')" = 2 ]
+	run2 ingest --strict "$TMP/g.csv" "$TMP/h.csv"
+	[ "$status" -eq 65 ]
+	[ "$(q 'SELECT count(*) FROM tickets')" -eq 1 ]
+}
+
+@test "merging a ticket closes it, logged, and links it to the other" {
+	printf '%s\n' \
+	    '{"type":"ticket","source":"web","source_id":"a","thread_id":"a","created_at":"2026-11-01T09:00:00Z"}' \
+	    '{"type":"ticket","source":"web","source_id":"b","thread_id":"b","created_at":"2026-11-01T09:30:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"b","action":"merge","into":"T-000001","at":"2026-11-01T10:00:00Z","by":"alice","note":"duplicate"}' \
+	    >"$TMP/m.jsonl"
+	run2 ingest "$TMP/m.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(q 'SELECT status, merged_into FROM tickets WHERE id = 2')" = "closed|1" ]
+	[ "$(q "SELECT action || ':' || field || ':' || coalesce(old, '') || '>' || new FROM events WHERE ticket = 2 ORDER BY id" | tr '\n' ' ')" = "status:status:new>closed merge:merged_into:>T-000001 " ]
+	# The event's own fields are kept with its history entry, and the
+	# printed id is that entry's.
+	id=$(printf '%s\n' "$out" | jq -r 'select(.type == "event") | .id')
+	[ "$(q "SELECT data FROM events WHERE printf('E-%06d', id) = '$id'")" = '{"note":"duplicate"}' ]
+}
+
+@test "customer records keep their creation time; new identities touch updated_at" {
+	echo '{"type":"customer","crm_id":"K1","name":"甲","created_at":"2025-01-01T00:00:00Z","updated_at":"2026-06-01T00:00:00Z"}' >"$TMP/c.jsonl"
+	echo '{"type":"ticket","source":"web","source_id":"x","crm_id":"K1","email":"k@x.com","created_at":"2026-11-01T00:00:00Z"}' >"$TMP/t.jsonl"
+	ingest "$TMP/c.jsonl" >/dev/null
+	[ "$(q "SELECT datetime(created_at, 'unixepoch'), datetime(updated_at, 'unixepoch') FROM customers")" = "2025-01-01 00:00:00|2026-06-01 00:00:00" ]
+	ingest "$TMP/t.jsonl" >/dev/null
+	[ "$(q "SELECT datetime(updated_at, 'unixepoch') FROM customers")" = "2026-11-01 00:00:00" ]
+}
+
+@test "a file that is not a store is refused with 73" {
+	echo "not a database, just text" >"$TMP/text.db"
+	tickets
+	run2 csm-ingest --db "$TMP/text.db" -c "$CONF" "$TMP/t.jsonl"
+	[ "$status" -eq 73 ]
+	[[ "$err" == *"not a csm store"* ]]
+	[ "$(cat "$TMP/text.db")" = "not a database, just text" ]
+}
+
+@test "+86 landlines and mobiles normalize like their national forms" {
+	printf '%s\n' \
+	    '{"type":"customer","crm_id":"L1","phone":"+86 10 8888 6666"}' \
+	    '{"type":"customer","crm_id":"L2","phone":"010-8888-6666"}' >"$TMP/p.jsonl"
+	ingest "$TMP/p.jsonl" >/dev/null
+	[ "$(q "SELECT value FROM identities WHERE kind = 'phone'")" = 01088886666 ]
+	[ "$(q 'SELECT count(*) FROM customers WHERE merged_into IS NULL')" -eq 1 ]
+}
