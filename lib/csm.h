@@ -82,6 +82,9 @@ size_t csm_width_fit(const char *s, size_t len, size_t maxw, size_t *used);
  * with "..." when longer than the buffer.  Returns buf.
  */
 char *csm_escape(const char *s, size_t len, char *buf, size_t n);
+/* As csm_escape, but leaving quotes and backslashes alone: for text that
+ * is JSON already, and for table cells. */
+char *csm_escape_controls(const char *s, size_t len, char *buf, size_t n);
 /* Writes a JSON value for a message into buf: a string quoted and escaped
  * as csm_escape does, anything else as compact JSON, cut to fit.
  * Returns buf. */

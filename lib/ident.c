@@ -80,7 +80,7 @@ static int
 norm_phone(const char *s, size_t len, char *out, size_t n,
     struct csm_err *err)
 {
-	char d[40];
+	char d[40], prefix;
 	size_t nd = 0, i = 0, o;
 	int plus = 0;
 	const char *rest;
@@ -127,7 +127,7 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 	} else if (!plus && rlen == 13 && d[0] == '8' && d[1] == '6' &&
 	    d[2] == '1')
 		plus = 1;	/* 8613812345678 */
-	o = 0;
+	prefix = '\0';
 	if (plus && rlen > 2 && rest[0] == '8' && rest[1] == '6') {
 		/* China: back to the national form. */
 		rest += 2;
@@ -136,17 +136,21 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		 * landline, whose trunk 0 is not dialled from abroad. */
 		if (!(rlen == 11 && rest[0] == '1') && (rlen == 0 ||
 		    rest[0] != '0'))
-			out[o++] = '0';
+			prefix = '0';
 		plus = 0;
 	} else if (plus) {
 		if (rlen < 7 || rlen > 15)
 			return bad(err, "a phone number", s, len);
-		out[o++] = '+';
+		prefix = '+';
 	}
+	o = prefix != '\0';
 	if (!plus && (rlen + o < 5 || rlen + o > 15))
 		return bad(err, "a phone number", s, len);
+	/* Check the room before writing anything. */
 	if (o + rlen + 1 > n)
 		return bad(err, "a phone number", s, len);
+	if (o)
+		out[0] = prefix;
 	memcpy(out + o, rest, rlen);
 	o += rlen;
 	out[o] = '\0';

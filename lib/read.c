@@ -153,6 +153,25 @@ csm_fmt_of_path(const char *path)
 	return CSM_FMT_AUTO;
 }
 
+/* libcsv trims spaces and tabs around unquoted fields by default; RFC
+ * 4180 says they belong to the field. */
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* A CSV parser in strict mode that keeps every byte of a field. */
+static int
+csv_start(struct csv_parser *p)
+{
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return -1;
+	csv_set_space_func(p, no_space);
+	return 0;
+}
+
 /* Opening and closing. */
 
 /*
@@ -210,8 +229,7 @@ csm_reader_open(const char *path, enum csm_fmt fmt, const char *encoding,
 			r->total = (uint64_t)st.st_size;
 	}
 	if (r->fmt == CSM_FMT_CSV) {
-		if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI |
-		    CSV_APPEND_NULL) != 0) {
+		if (csv_start(&r->csv) != 0) {
 			csm_err_set(err, CSM_EINTERNAL, "out of memory");
 			goto fail;
 		}
@@ -433,6 +451,19 @@ only_space(const char *s, size_t len)
 	return 1;
 }
 
+/* jansson counts columns in characters; messages count bytes. */
+static long
+byte_column(const char *s, size_t len, int chars)
+{
+	size_t i = 0;
+	uint32_t cp;
+	int c;
+
+	for (c = 1; c < chars && i < len; c++)
+		i += csm_utf8_decode(s + i, len - i, &cp);
+	return (long)i + 1;
+}
+
 static int
 read_jsonl(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 {
@@ -469,9 +500,9 @@ read_jsonl(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 		rec->obj = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
 	if (rec->obj == NULL) {
 		err->line = r->lineno;
-		err->col = je.column;
-		return csm_err_set(err, CSM_EDATA, "invalid JSON at column %d: %s",
-		    je.column, je.text);
+		err->col = byte_column(text, tlen, je.column);
+		return csm_err_set(err, CSM_EDATA, "invalid JSON at column %ld: "
+		    "%s", err->col, je.text);
 	}
 	if (!json_is_object(rec->obj)) {
 		json_decref(rec->obj);
@@ -598,8 +629,11 @@ read_row(struct csm_reader *r, long *first, struct csm_err *err)
 			break;
 		}
 		if (*first == 0 && r->raw.len == 0) {
-			if (only_space(line, len))
-				continue;	/* blank line between rows */
+			/* A blank line between rows; in TSV a line of tabs
+			 * is a row of empty fields. */
+			if (r->fmt == CSM_FMT_TSV ? len == 0 || (len == 1 &&
+			    line[0] == '\r') : only_space(line, len))
+				continue;
 			*first = r->lineno;
 		}
 		if (r->raw.len > 0 && csm_buf_addc(&r->raw, '\n') < 0)
@@ -662,8 +696,7 @@ nomem:
 bad:
 	if (r->fmt == CSM_FMT_CSV) {
 		csv_free(&r->csv);
-		r->csv_ok = csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI |
-		    CSV_APPEND_NULL) == 0;
+		r->csv_ok = csv_start(&r->csv) == 0;
 		if (!r->csv_ok)
 			return -2;
 	}

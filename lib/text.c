@@ -250,6 +250,69 @@ must_escape(uint32_t cp)
 }
 
 /*
+ * The escaped form of the character at s: its length in s goes to *k,
+ * its text to tmp.  quotes: escape '"' and '\\' too.
+ */
+static void
+escape_one(const char *s, size_t len, int quotes, char *tmp, size_t *k)
+{
+	uint32_t cp;
+
+	*k = seqlen((const unsigned char *)s, len, &cp);
+	if (*k == 0) {
+		snprintf(tmp, 16, "\\x%02x", (unsigned char)s[0]);
+		*k = 1;
+	} else if (quotes && (cp == '"' || cp == '\\')) {
+		tmp[0] = '\\';
+		tmp[1] = (char)cp;
+		tmp[2] = '\0';
+	} else if (cp == '\n' || cp == '\t' || cp == '\r') {
+		tmp[0] = '\\';
+		tmp[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r';
+		tmp[2] = '\0';
+	} else if (must_escape(cp)) {
+		snprintf(tmp, 16, "\\u%04x", (unsigned)cp);
+	} else {
+		memcpy(tmp, s, *k);
+		tmp[*k] = '\0';
+	}
+}
+
+/*
+ * Escapes s into buf (size n, at least 8); cuts with "..." only when the
+ * whole does not fit.
+ */
+static char *
+escape(const char *s, size_t len, int quotes, char *buf, size_t n)
+{
+	size_t i, o = 0, k, need = 0, room;
+	char tmp[16];
+
+	if (n < 8) {
+		if (n > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (i = 0; i < len; i += k) {
+		escape_one(s + i, len - i, quotes, tmp, &k);
+		need += strlen(tmp);
+	}
+	/* All of it, or as much as leaves room for "...". */
+	room = need + 1 <= n ? n - 1 : n - 4;
+	for (i = 0; i < len; i += k) {
+		escape_one(s + i, len - i, quotes, tmp, &k);
+		if (o + strlen(tmp) > room) {
+			memcpy(buf + o, "...", 4);
+			return buf;
+		}
+		memcpy(buf + o, tmp, strlen(tmp));
+		o += strlen(tmp);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
  * Writes s into buf (of size n, at least 8) escaped for a one-line message:
  * quotes, backslashes and control characters as in JSON (\n, \u001b),
  * bytes that are not UTF-8 as \xNN; cut with "..." when it does not fit.
@@ -258,43 +321,15 @@ must_escape(uint32_t cp)
 char *
 csm_escape(const char *s, size_t len, char *buf, size_t n)
 {
-	size_t i = 0, o = 0, k;
-	char tmp[16];
-	uint32_t cp;
+	return escape(s, len, 1, buf, n);
+}
 
-	if (n < 8) {
-		if (n > 0)
-			buf[0] = '\0';
-		return buf;
-	}
-	while (i < len) {
-		k = seqlen((const unsigned char *)s + i, len - i, &cp);
-		if (k == 0) {
-			snprintf(tmp, sizeof(tmp), "\\x%02x",
-			    (unsigned char)s[i]);
-			k = 1;
-		} else if (cp == '"' || cp == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = (char)cp;
-			tmp[2] = '\0';
-		} else if (cp == '\n' || cp == '\t' || cp == '\r') {
-			tmp[0] = '\\';
-			tmp[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r';
-			tmp[2] = '\0';
-		} else if (must_escape(cp)) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
-		} else {
-			memcpy(tmp, s + i, k);
-			tmp[k] = '\0';
-		}
-		if (o + strlen(tmp) + 4 > n) {
-			memcpy(buf + o, "...", 4);
-			return buf;
-		}
-		memcpy(buf + o, tmp, strlen(tmp));
-		o += strlen(tmp);
-		i += k;
-	}
-	buf[o] = '\0';
-	return buf;
+/*
+ * As csm_escape, but quotes and backslashes stay as they are: for text
+ * that is already JSON, and for table cells.
+ */
+char *
+csm_escape_controls(const char *s, size_t len, char *buf, size_t n)
+{
+	return escape(s, len, 0, buf, n);
 }

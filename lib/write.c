@@ -193,7 +193,7 @@ csm_escape_json(const json_t *v, char *buf, size_t n)
 		snprintf(buf, n, "(a JSON value)");
 		return buf;
 	}
-	csm_escape(b.p, b.len, buf, n);
+	csm_escape_controls(b.p, b.len, buf, n);
 	csm_buf_free(&b);
 	return buf;
 }
@@ -402,8 +402,8 @@ csm_writer_raw_fields(struct csm_writer *w, const char *obj, size_t len)
 	json_t *o, *v;
 	const char *k;
 
-	if (len <= 2)
-		return;	/* "{}" */
+	if (len < 2 || strspn(obj + 1, " \t\r\n") >= len - 2)
+		return;	/* "{}", "{ }" */
 	if (w->fmt == CSM_FMT_JSONL && obj[0] == '{' && obj[len - 1] == '}') {
 		/* Splice the members in: jansson wrote them compactly. */
 		if (w->nfield++ > 0)
@@ -522,7 +522,7 @@ table_cell(const char *s, size_t len)
 	size_t fit, used, n;
 
 	/* Escape only what a terminal would act on; keep CJK as is. */
-	csm_escape(s, len, esc, sizeof(esc));
+	csm_escape_controls(s, len, esc, sizeof(esc));
 	n = strlen(esc);
 	fit = csm_width_fit(esc, n, TABLE_MAXW, &used);
 	if (fit < n)
@@ -684,5 +684,7 @@ csm_writer_finish(struct csm_writer *w, int *eno, struct csm_err *err)
 {
 	if (w->fmt == CSM_FMT_TABLE)
 		table_render(w);
+	else
+		start(w);	/* CSV and TSV: a header even for no rows */
 	return csm_writer_flush(w, eno, err);
 }

@@ -12,8 +12,9 @@ setup() {
 	CONF="$TMP/csm.conf"
 	printf '[core]\n\ttimezone = Asia/Shanghai\n' >"$CONF"
 	DATA="$BATS_TEST_DIRNAME/../data"
-	CORPORA="$BATS_TEST_DIRNAME/../../../shared/corpora"
-	[ -d "$CORPORA" ] || CORPORA="$BATS_TEST_DIRNAME/../corpora"
+	# Real-world material written outside this project, bundled in
+	# tests/corpora (see its README for where each piece comes from).
+	CORPORA="$BATS_TEST_DIRNAME/../corpora"
 }
 
 teardown() {
