@@ -665,3 +665,16 @@ tickets() {
 	[ "$(q "SELECT value FROM identities WHERE kind = 'phone'")" = 01088886666 ]
 	[ "$(q 'SELECT count(*) FROM customers WHERE merged_into IS NULL')" -eq 1 ]
 }
+
+@test "progress shows on a terminal for long inputs, never in a pipe" {
+	"$CSM_BIN/csm-gen" -n 120000 >"$TMP/g.jsonl"
+	run script -qec "csm-ingest --db '$DB' -c '$CONF' -o jsonl '$TMP/g.jsonl' >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"csm-ingest: "*"% "*" records"* ]]
+	# The line is erased at the end.
+	[[ "$output" == *$'\r\033[K' ]]
+	rm -f "$DB"
+	run2 csm-ingest --db "$DB" -c "$CONF" "$TMP/g.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+}
