@@ -460,8 +460,15 @@ main(int argc, char **argv)
 			csm_ingest_stats(ing, &st);
 			if (st.epipe)
 				status = -1;
-			else if (err.code == CSM_EDATA)
+			else if (err.code == CSM_EDATA) {
+				/* A refused record was reported already; an
+				 * input that could not be read was not. */
+				if (st.rejected == 0)
+					cmd_warn("%s:%ld: %s", cmd_name(argv[i],
+					    name, sizeof(name)), err.line,
+					    err.msg);
 				status = EX_DATAERR_;
+			}
 			else {
 				cmd_warn("%s: %s", cmd_name(argv[i], name,
 				    sizeof(name)), err.msg);

@@ -917,6 +917,8 @@ resolve(struct csm_apply *a, struct csm_item *it, int64_t hint,
 			*cust = 0;
 			return 0;
 		}
+		if (it->kind == CSM_KIND_CUSTOMER && it->missing != NULL)
+			return csm_err_set(err, CSM_EDATA, "%s", it->missing);
 		if (create_customer(a, it, at,
 		    it->kind == CSM_KIND_CUSTOMER, &keep, err) < 0)
 			return -2;
@@ -1151,6 +1153,8 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 
 	if (new_ticket(a->model, a->now, it, &t, err) < 0)
 		return -1;
+	if (it->missing != NULL)
+		return csm_err_set(err, CSM_EDATA, "%s", it->missing);
 	if (resolve(a, it, 0, 0, t.t[TM_CREATED], &cust, &op, err) != 0)
 		return err->code == CSM_EDATA ? -1 : -2;
 	STMT(s, "INSERT INTO tickets (source, source_id, thread_id, customer, "
@@ -1576,7 +1580,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	struct csm_buf ext = {0};
 	const char *action = v[F_ACTION].s, *by, *status = NULL, *stage = NULL;
 	int64_t at = v[F_AT].set ? v[F_AT].i : a->now, eid;
-	int rc, stale, moved = 0;
+	int rc, stale, moved = 0, changed = 0;
 	char ref[24];
 
 	rc = ticket_ref(a, it, &t, err);
@@ -1696,6 +1700,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	} else if (moved > 0) {
 		if (set_status(a, &t, status, stage, at, by, ext.p, err) < 0)
 			goto out;
+		changed = 1;
 	} else if (action[0] == 's' || strcmp(action, "reopen") == 0) {
 		if (add_event(a, t.id, 0, at, by, action, "status",
 		    t.text[C_STATUS], t.text[C_STATUS], NULL, ext.p, err) < 0)
@@ -1706,6 +1711,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		if (action[0] == 'm') {
 			/* A merged ticket is closed, in the stage its
 			 * workflow closes with; the change is logged. */
+			changed = 1;
 			const char *cst = "closed", *cstage = NULL;
 
 			if (csm_model_move(a->model, NULL,
@@ -1765,6 +1771,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			if (set_col(a, &t, fc[i].col, nv, at, by, action, key,
 			    err) < 0)
 				goto out;
+			changed = 1;
 			key = NULL;
 		}
 		if (key != NULL && add_event(a, t.id, 0, at, by, action, NULL,
@@ -1784,7 +1791,9 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
 	eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
-	if (!stale && touch(a, &t, at, err) < 0)
+	/* An event that changes nothing is history only: the ticket, its
+	 * updated_at included, stays as it was. */
+	if (changed && touch(a, &t, at, err) < 0)
 		goto out;
 	count(a, CSM_KIND_EVENT, OP_CREATED);
 	csm_writer_begin(a->out);
@@ -1801,7 +1810,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	csm_writer_end(a->out);
 	rc = 0;
 	if (!stale)
-		rc = emit_ticket_id(a, OP_UPDATED, t.id, err);
+		rc = changed ? emit_ticket_id(a, OP_UPDATED, t.id, err) : 0;
 out:
 	csm_buf_free(&ext);
 	trow_clear(&t);
@@ -1930,6 +1939,10 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fatal(a, rc, err);
+	if (op == OP_CREATED && it->missing != NULL) {
+		free(attrs);
+		return csm_err_set(err, CSM_EDATA, "%s", it->missing);
+	}
 	before = cust;
 	rc = resolve(a, it, cust, 0, at, &cust, &cop, err);
 	if (rc != 0) {

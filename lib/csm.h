@@ -341,10 +341,18 @@ int csm_model_reopen(const struct csm_model *m,
  * Validates the custom fields of a record of kind (for a ticket of type
  * ttype) against the [field] declarations, normalizing values in place
  * (integers, numbers, booleans, dates).  attrs is an object of the fields
- * that are not built in.  Returns 0, or -1 with err naming the field.
+ * that are not built in (or NULL).  Returns 0, or -1 with err naming the
+ * field.
  */
 int csm_model_check_fields(const struct csm_model *m, int kind,
     const char *ttype, json_t *attrs, struct csm_err *err);
+/*
+ * Whether the required custom fields are there: they bind only records
+ * that create something.  Returns 0, or -1 with err naming the first
+ * missing field.
+ */
+int csm_model_check_required(const struct csm_model *m, int kind,
+    const char *ttype, const json_t *attrs, struct csm_err *err);
 
 /*
  * Customer identities: the keys by which records from every channel are

@@ -712,6 +712,11 @@ csm_model_reopen(const struct csm_model *m,
 	size_t i;
 	long target;
 
+	if (csm_status_parse(cur->status) != CSM_ST_RESOLVED &&
+	    csm_status_parse(cur->status) != CSM_ST_CLOSED)
+		return csm_err_set(err, CSM_EDATA, "only a resolved or closed "
+		    "ticket can be reopened, not one in '%s'", cur->stage ?
+		    cur->stage : cur->status);
 	if (cur->type != NULL)
 		w = flow_of((struct csm_model *)(uintptr_t)m, cur->type);
 	if (w == NULL)
@@ -833,9 +838,17 @@ check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
 
 		if (json_is_string(v))
 			s = json_string_value(v);
-		else {
+		else if (json_is_integer(v)) {
 			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 			    json_integer_value(v));
+			s = num;
+		} else if (json_is_boolean(v))
+			s = json_is_true(v) ? "true" : "false";
+		else {
+			char *text = csm_json_text(v);
+
+			snprintf(num, sizeof(num), "%s", text ? text : "");
+			free(text);
 			s = num;
 		}
 		if (regexec(&f->re, s, 0, NULL, 0) != 0) {
@@ -857,24 +870,40 @@ csm_model_check_fields(const struct csm_model *m, int kind,
 {
 	size_t i;
 
-	for (i = 0; i < m->nfields; i++) {
+	for (i = 0; attrs != NULL && i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
 		json_t *v;
 
 		if (!applies(f, kind, ttype))
 			continue;
-		v = attrs ? json_object_get(attrs, f->name) : NULL;
-		if (v == NULL || json_is_null(v)) {
-			if (f->required)
-				return csm_err_set(err, CSM_EDATA, "%s: "
-				    "required%s%s%s", f->name,
-				    ttype && f->ntypes ? " for ticket type '" :
-				    "", ttype && f->ntypes ? ttype : "",
-				    ttype && f->ntypes ? "'" : "");
+		v = json_object_get(attrs, f->name);
+		if (v == NULL || json_is_null(v))
 			continue;
-		}
 		if (check_one(m, f, attrs, v, err) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* Checks that required custom fields are there (see csm.h). */
+int
+csm_model_check_required(const struct csm_model *m, int kind,
+    const char *ttype, const json_t *attrs, struct csm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		const json_t *v;
+
+		if (!f->required || !applies(f, kind, ttype))
+			continue;
+		v = attrs ? json_object_get(attrs, f->name) : NULL;
+		if (v == NULL || json_is_null(v))
+			return csm_err_set(err, CSM_EDATA, "%s: required%s%s%s",
+			    f->name, ttype && f->ntypes ? " for ticket type '" :
+			    "", ttype && f->ntypes ? ttype : "",
+			    ttype && f->ntypes ? "'" : "");
 	}
 	return 0;
 }

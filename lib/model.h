@@ -125,6 +125,8 @@ struct csm_item {
 	const char	*tags;		/* JSON text of the tags, or NULL */
 	const char	*pre;		/* the fields of its output line if it
 					 * creates a ticket, or NULL */
+	const char	*missing;	/* why it may not create anything (a
+					 * required field), or NULL */
 	char		 key[40];	/* derived source_id, if none given */
 };
 

@@ -473,7 +473,8 @@ check_source(struct csm_item *it, const json_t *obj, struct csm_err *err)
 /* Kind-specific rules once every field is in its slot. */
 static int
 check_kind(const struct csm_prep_opts *o, struct csm_item *it,
-    const json_t *obj, json_t *attrs, struct csm_err *err)
+    const json_t *obj, json_t *attrs, struct csm_arena *ar,
+    struct csm_err *err)
 {
 	struct csm_val *v = it->v;
 	const char *ttype = v[F_TICKET_TYPE].set ? v[F_TICKET_TYPE].s : NULL;
@@ -549,6 +550,15 @@ check_kind(const struct csm_prep_opts *o, struct csm_item *it,
 	if (csm_model_check_fields(o->model, it->kind, ttype, attrs,
 	    err) < 0)
 		return -1;
+	/* Required fields bind only records that create something, which
+	 * only the store can tell: note it for apply. */
+	if (csm_model_check_required(o->model, it->kind, ttype, attrs,
+	    err) < 0) {
+		it->missing = csm_arena_strndup(ar, err->msg, strlen(err->msg));
+		csm_err_clear(err);
+		if (it->missing == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
 	return 0;
 }
 
@@ -626,7 +636,7 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 		}
 	}
 	if (rc == 0)
-		rc = check_kind(o, it, obj, attrs, err);
+		rc = check_kind(o, it, obj, attrs, ar, err);
 	if (rc == 0 && attrs != NULL && json_object_size(attrs) > 0 &&
 	    (it->attrs = json_text(ar, attrs)) == NULL)
 		rc = csm_err_set(err, CSM_EINTERNAL, "out of memory");

@@ -678,3 +678,43 @@ tickets() {
 	[ "$status" -eq 0 ]
 	[ -z "$err" ]
 }
+
+@test "required fields bind records that create, not updates of known tickets" {
+	printf '[field "serial_no"]\n\trequired = true\n\ttypes = repair\n[field "amount"]\n\ttype = number\n\tpattern = ^[1-9]\n' >"$TMP/r.conf"
+	printf '%s\n' \
+	    '{"type":"ticket","source":"web","source_id":"r1","ticket_type":"repair","serial_no":"SN-1","created_at":"2026-11-01T00:00:00Z"}' \
+	    '{"type":"ticket","source":"web","source_id":"r1","ticket_type":"repair","priority":"high","updated_at":"2026-11-02T00:00:00Z"}' \
+	    '{"type":"ticket","source":"web","source_id":"r2","ticket_type":"repair"}' \
+	    '{"type":"ticket","source":"web","source_id":"r3","amount":"5.5"}' \
+	    '{"type":"ticket","source":"web","source_id":"r4","amount":"0.5"}' \
+	    >"$TMP/r.jsonl"
+	run2 csm-ingest --db "$DB" -c "$TMP/r.conf" "$TMP/r.jsonl"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"r.jsonl:3: serial_no: required for ticket type 'repair'"* ]]
+	[[ "$err" == *'r.jsonl:5: amount: "0.5" does not match ^[1-9]'* ]]
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 2 ]
+	[ "$(q "SELECT source_id || ':' || priority FROM tickets ORDER BY id" | tr '\n' ' ')" = "r1:high r3:normal " ]
+}
+
+@test "reopen needs a resolved or closed ticket; an event that changes nothing is history only" {
+	printf '%s\n' \
+	    '{"type":"ticket","source":"web","source_id":"a","thread_id":"a","assignee":"al","created_at":"2026-11-01T00:00:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"a","action":"reopen","at":"2026-11-01T01:00:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"a","action":"assign","assignee":"al","at":"2026-11-01T02:00:00Z"}' \
+	    >"$TMP/e.jsonl"
+	run2 ingest "$TMP/e.jsonl"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"e.jsonl:2: action: only a resolved or closed ticket can be reopened, not one in 'new'"* ]]
+	# The assign to whom it already had: an event line, no ticket line.
+	[ "$(printf '%s\n' "$out" | jq -r '.op + " " + .type' | tr '\n' ,)" = "created ticket,created event," ]
+	[ "$(q "SELECT datetime(updated_at, 'unixepoch') FROM tickets")" = "2026-11-01 00:00:00" ]
+	[ "$(q "SELECT count(*) FROM events WHERE action = 'assign'")" -eq 1 ]
+}
+
+@test "--strict names a broken header before rolling back" {
+	printf 'type,source,,subject\nticket,web,1,x\n' >"$TMP/h.csv"
+	run2 ingest --strict "$TMP/h.csv"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"h.csv:1: header column 3: empty name"* ]]
+	[[ "$err" == *"--strict: nothing was stored"* ]]
+}

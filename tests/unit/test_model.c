@@ -117,6 +117,11 @@ test_reopen_window(void)
 	CHECK_INT(csm_model_reopen(m, &cur, 1000000 + 3 * 86400, &st, &sg,
 	    &err), -1);
 	CHECK(strstr(err.msg, "longer ago than the reopen window") != NULL);
+	/* Only resolved and closed tickets reopen. */
+	cur.status = "pending";
+	CHECK_INT(csm_model_reopen(m, &cur, 1000000, &st, &sg, &err), -1);
+	CHECK_STR(err.msg, "only a resolved or closed ticket can be reopened, "
+	    "not one in 'pending'");
 	/* Resolved tickets reopen whatever the time. */
 	cur.status = "resolved";
 	CHECK_INT(csm_model_reopen(m, &cur, 1000000 + 300 * 86400, &st, &sg,
@@ -257,6 +262,20 @@ static const char fields[] =
     "[core]\n"
     "\ttimezone = Asia/Shanghai\n";
 
+/* Whether the required fields are in the JSON text. */
+static int
+required(const struct csm_model *m, int kind, const char *ttype,
+    const char *json, struct csm_err *err)
+{
+	json_t *o = json_loads(json, 0, NULL);
+	int rc;
+
+	csm_err_clear(err);
+	rc = csm_model_check_required(m, kind, ttype, o, err);
+	json_decref(o);
+	return rc;
+}
+
 /* Checks the custom fields in JSON text; returns the result and, on
  * success, the normalized JSON in out. */
 static int
@@ -296,12 +315,17 @@ test_fields(void)
 	CHECK_STR(out, "{\"qty\":12,\"weight\":1.5,\"paid\":true,"
 	    "\"seen\":\"2026-11-20T09:30:00+08:00\",\"due\":\"2026-12-01\","
 	    "\"colour\":\"绿\",\"other\":[1]}");
-	/* Required only for the listed ticket types. */
-	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{}", out, sizeof(out),
-	    &err), 0);
-	CHECK_INT(check(m, CSM_KIND_TICKET, "repair", "{}", out, sizeof(out),
-	    &err), -1);
+	/* Required only for the listed ticket types, and checked apart:
+	 * it binds only records that create something. */
+	CHECK_INT(required(m, CSM_KIND_TICKET, NULL, "{}", &err), 0);
+	CHECK_INT(required(m, CSM_KIND_TICKET, "repair", "{}", &err), -1);
 	CHECK_STR(err.msg, "serial_no: required for ticket type 'repair'");
+	CHECK_INT(required(m, CSM_KIND_TICKET, "repair", "{\"serial_no\":"
+	    "null}", &err), -1);
+	CHECK_INT(required(m, CSM_KIND_TICKET, "repair", "{\"serial_no\":"
+	    "\"x\"}", &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "repair", "{}", out, sizeof(out),
+	    &err), 0);
 	CHECK_INT(check(m, CSM_KIND_TICKET, "install", "{\"serial_no\":"
 	    "\"SN-7\"}", out, sizeof(out), &err), 0);
 	CHECK_INT(check(m, CSM_KIND_TICKET, "install", "{\"serial_no\":"
@@ -330,9 +354,10 @@ test_fields(void)
 	/* Fields of another record kind do not apply. */
 	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"city\":5}", out,
 	    sizeof(out), &err), 0);
-	CHECK_INT(check(m, CSM_KIND_CUSTOMER, NULL, "{}", out, sizeof(out),
-	    &err), -1);
+	CHECK_INT(required(m, CSM_KIND_CUSTOMER, NULL, "{}", &err), -1);
 	CHECK_STR(err.msg, "city: required");
+	CHECK_INT(csm_model_check_required(m, CSM_KIND_ORDER, NULL, NULL,
+	    &err), 0);
 	/* A record without custom fields at all. */
 	CHECK_INT(csm_model_check_fields(m, CSM_KIND_ORDER, NULL, NULL, &err),
 	    0);
