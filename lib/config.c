@@ -225,7 +225,7 @@ parse_section(struct parser *p)
 	return end_line(p);
 }
 
-static int parse_file(struct parser *outer, const char *path);
+static int parse_file(struct parser *outer, const char *path, long col);
 
 /*
  * Reads a value up to the end of its line (following backslash
@@ -407,7 +407,7 @@ parse_entry(struct parser *p)
 		if (inc == NULL)
 			return fail(p, vcol, "out of memory");
 		p->line = line;
-		rc = parse_file(p, inc);
+		rc = parse_file(p, inc, vcol);
 		p->line = now;
 		free(inc);
 		if (rc < 0)
@@ -489,9 +489,10 @@ fail:
 	return -1;
 }
 
-/* Parses an included file in the context of outer. */
+/* Parses an included file in the context of outer; col is where its
+ * name is, for messages. */
 static int
-parse_file(struct parser *outer, const char *path)
+parse_file(struct parser *outer, const char *path, long col)
 {
 	struct parser p;
 	char *text;
@@ -499,10 +500,10 @@ parse_file(struct parser *outer, const char *path)
 	int eno = 0, rc;
 
 	if (outer->depth >= MAX_INCLUDE_DEPTH)
-		return fail(outer, 1, "includes nested deeper than %d (a "
+		return fail(outer, col, "includes nested deeper than %d (a "
 		    "loop?)", MAX_INCLUDE_DEPTH);
 	if (read_all(path, &text, &len, &eno) < 0)
-		return fail(outer, 1, "cannot read include '%s': %s", path,
+		return fail(outer, col, "cannot read include '%s': %s", path,
 		    strerror(eno));
 	memset(&p, 0, sizeof(p));
 	p.conf = outer->conf;
@@ -512,7 +513,7 @@ parse_file(struct parser *outer, const char *path)
 	p.depth = outer->depth + 1;
 	p.err = outer->err;
 	p.file = keep(p.conf, path, strlen(path));
-	rc = p.file ? parse_text(&p) : fail(outer, 1, "out of memory");
+	rc = p.file ? parse_text(&p) : fail(outer, col, "out of memory");
 	free(text);
 	return rc;
 }

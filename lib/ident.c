@@ -65,6 +65,21 @@ bad(struct csm_err *err, const char *what, const char *s, size_t len)
 	    csm_escape(s, len, esc, sizeof(esc)));
 }
 
+/* Whether s holds a C1 control (U+0080..U+009F): a terminal would act on
+ * it, and no real identifier has one. */
+static int
+has_c1(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xC2 &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F)
+			return 1;
+	return 0;
+}
+
 static void
 trim(const char **s, size_t *len)
 {
@@ -103,6 +118,23 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 				return bad(err, "a phone number", s, len);
 			d[nd++] = (char)('0' + (unsigned char)s[i + 2] - 0x90);
 			i += 3;
+		} else if (c == 0xEF && i + 2 < len &&
+		    (unsigned char)s[i + 1] == 0xBC &&
+		    ((unsigned char)s[i + 2] == 0x8D ||
+		    (unsigned char)s[i + 2] == 0x8E ||
+		    (unsigned char)s[i + 2] == 0x88 ||
+		    (unsigned char)s[i + 2] == 0x89)) {
+			/* Fullwidth - . ( ) from an input method. */
+			i += 3;
+		} else if (c == 0xEF && i + 2 < len &&
+		    (unsigned char)s[i + 1] == 0xBC &&
+		    (unsigned char)s[i + 2] == 0x8B && nd == 0 && !plus) {
+			plus = 1;	/* fullwidth + */
+			i += 3;
+		} else if (c == 0xE3 && i + 2 < len &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x80) {
+			i += 3;		/* ideographic space */
 		} else if (c == '(' && i + 2 < len && s[i + 1] == '0' &&
 		    s[i + 2] == ')' && nd > 0 &&
 		    (plus || (nd > 2 && d[0] == '0' && d[1] == '0'))) {
@@ -175,7 +207,7 @@ norm_email(const char *s, size_t len, char *out, size_t n,
 		s += 7;
 		len -= 7;
 	}
-	if (len == 0 || len > MAX_ID || len + 1 > n)
+	if (len == 0 || len > MAX_ID || len + 1 > n || has_c1(s, len))
 		return bad(err, "an email address", s, len);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -211,7 +243,7 @@ csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
 		return norm_phone(s, len, out, n, err);
 	if (kind == CSM_ID_EMAIL)
 		return norm_email(s, len, out, n, err);
-	if (len == 0 || len > MAX_ID || len + 1 > n)
+	if (len == 0 || len > MAX_ID || len + 1 > n || has_c1(s, len))
 		return bad(err, "an identifier", s, len);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < ' ' || s[i] == 0x7F)
@@ -313,11 +345,17 @@ uint32_t
 csm_idcache_root(struct csm_idcache *c, uint32_t cust)
 {
 	uint32_t r = cust, next;
+	size_t steps = 0;
 
-	while (r < c->ncust && c->parent[r] != 0)
+	while (r < c->ncust && c->parent[r] != 0 && c->parent[r] != r) {
 		r = c->parent[r];
+		/* A chain longer than there are customers is a loop in the
+		 * store's merged_into: stop, and leave it as it is. */
+		if (++steps > c->ncust)
+			return cust;
+	}
 	/* Path compression. */
-	while (cust < c->ncust && c->parent[cust] != 0) {
+	while (cust < c->ncust && c->parent[cust] != 0 && cust != r) {
 		next = c->parent[cust];
 		c->parent[cust] = r;
 		cust = next;

@@ -172,6 +172,30 @@ csv_start(struct csv_parser *p)
 	return 0;
 }
 
+/*
+ * Whether an encoding writes ASCII, newlines and quotes included, as the
+ * same single bytes: lines are found before decoding (GBK and GB18030
+ * yes; UTF-16 and UTF-32 no).
+ */
+static int
+ascii_compatible(const char *encoding)
+{
+	static const char probe[] = "a,\"\t\r\n";
+	char in[sizeof(probe)], out[64], *ip = in, *op = out;
+	size_t il = sizeof(probe) - 1, ol = sizeof(out);
+	iconv_t cd = iconv_open(encoding, "UTF-8");
+	int ok;
+
+	if (cd == (iconv_t)-1)
+		return 0;
+	memcpy(in, probe, sizeof(probe));
+	ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0 &&
+	    (size_t)(op - out) == sizeof(probe) - 1 &&
+	    memcmp(out, probe, sizeof(probe) - 1) == 0;
+	iconv_close(cd);
+	return ok;
+}
+
 /* Opening and closing. */
 
 /*
@@ -208,6 +232,13 @@ csm_reader_open(const char *path, enum csm_fmt fmt, const char *encoding,
 		if (r->cd == (iconv_t)-1) {
 			csm_err_set(err, CSM_EUSAGE, "unknown encoding '%s'",
 			    encoding);
+			goto fail;
+		}
+		if (!ascii_compatible(encoding)) {
+			csm_err_set(err, CSM_EUSAGE, "encoding '%s' does not "
+			    "keep ASCII as is, so lines cannot be found in "
+			    "it; convert the input first (iconv -f %s -t "
+			    "UTF-8)", encoding, encoding);
 			goto fail;
 		}
 	}
@@ -594,6 +625,20 @@ split_tsv(struct csm_reader *r, const char *s, size_t len)
 	return r->toobig ? -1 : 0;
 }
 
+static size_t
+count_quotes(const char *s, size_t len)
+{
+	size_t n = 0;
+	const char *q;
+
+	while ((q = memchr(s, '"', len)) != NULL) {
+		n++;
+		len -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	return n;
+}
+
 /*
  * Reads the lines of one CSV or TSV row into r->fields.  Returns 1, 0 at
  * EOF, -1 for a bad row, -2 on a read error.
@@ -602,7 +647,7 @@ static int
 read_row(struct csm_reader *r, long *first, struct csm_err *err)
 {
 	const char *line, *text;
-	size_t len, tlen;
+	size_t len, tlen, quotes = 0;
 	int rc;
 
 	reset_row(r);
@@ -638,12 +683,24 @@ read_row(struct csm_reader *r, long *first, struct csm_err *err)
 		}
 		if (r->raw.len > 0 && csm_buf_addc(&r->raw, '\n') < 0)
 			goto nomem;
+		quotes += count_quotes(line, len);
 		if (csm_buf_add(&r->raw, line, len) < 0)
 			goto nomem;
 		if (r->raw.len > CSM_MAX_RECORD) {
 			err->line = *first;
 			csm_err_set(err, CSM_EDATA, "record longer than %u MiB",
 			    CSM_MAX_RECORD >> 20);
+			/* Skip to where the record really ends: a line end
+			 * outside quotes.  (No GBK or GB18030 byte is a
+			 * quote but the quote itself.) */
+			r->raw.len = 0;
+			while (quotes % 2 != 0) {
+				rc = next_line(r, &line, &len, err);
+				if (rc == 0 || rc == -2)
+					break;
+				if (rc == 1)
+					quotes += count_quotes(line, len);
+			}
 			goto bad;
 		}
 		text = line;

@@ -292,6 +292,25 @@ pragma_int(struct csm_store *st, const char *sql, int *out,
 	return 0;
 }
 
+/*
+ * Refuses a database that is some other program's: no csm schema version
+ * but tables of its own.  0, or -1 with err (CSM_ECANTCREAT).
+ */
+static int
+foreign(struct csm_store *st, struct csm_err *err)
+{
+	int version = 0, tables = 0;
+
+	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	    pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables,
+	    err) < 0)
+		return -1;
+	if (version == 0 && tables > 0)
+		return csm_err_set(err, CSM_ECANTCREAT, "not a csm store: it "
+		    "has tables but no csm schema version");
+	return 0;
+}
+
 /* Brings the schema up to date in one transaction. */
 static int
 migrate(struct csm_store *st, struct csm_err *err)
@@ -386,6 +405,15 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms);
+	/* Is it a database, and ours?  Before anything is changed in it. */
+	if (pragma_int(st, "PRAGMA schema_version", &rc, err) < 0) {
+		if (err != NULL && err->code == CSM_EINTERNAL)
+			csm_err_set(err, CSM_ECANTCREAT, "'%s' is not a csm "
+			    "store: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (foreign(st, err) < 0)
+		goto fail;
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0)
 		goto fail;
 	if (!st->readonly && !(flags & CSM_STORE_MEMORY)) {
@@ -396,13 +424,6 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 	    "PRAGMA cache_size = -32768;"
 	    "PRAGMA journal_size_limit = 67108864", err) < 0)
 		goto fail;
-	/* Is it a database at all? */
-	if (pragma_int(st, "PRAGMA schema_version", &rc, err) < 0) {
-		if (err != NULL && err->code == CSM_EINTERNAL)
-			csm_err_set(err, CSM_ECANTCREAT, "'%s' is not a csm "
-			    "store: %s", path, sqlite3_errmsg(st->db));
-		goto fail;
-	}
 	if (migrate(st, err) < 0)
 		goto fail;
 	csm_store_changed(st);

@@ -430,7 +430,9 @@ csv_field(struct csm_writer *w, const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			break;
-	if (i == len) {
+	/* With one column, a blank field would make a blank line, which
+	 * readers skip: quote it. */
+	if (i == len && !(w->ncols == 1 && strspn(s, " \t") >= len)) {
 		if (defuse)
 			csm_buf_addc(&w->out, '\'');
 		csm_buf_add(&w->out, s, len);

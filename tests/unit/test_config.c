@@ -401,16 +401,18 @@ test_files(void)
 	CHECK_STR(e ? e->value : NULL, "from-two");
 	csm_conf_free(c);
 
-	/* A missing include. */
+	/* A missing include: the place of the path that names it, as for
+	 * every other error (column 10 of "  path = nothere.conf"). */
 	put("miss.conf", "[core]\nk = 1\n[include]\n  path = nothere.conf\n");
 	snprintf(path, sizeof(path), "%s/miss.conf", dir);
 	memset(&err, 0, sizeof(err));
 	CHECK(csm_conf_load(path, &err) == NULL);
 	CHECK_INT(err.code, CSM_ECONFIG);
-	snprintf(want, sizeof(want), "%s/miss.conf:4:1: cannot read include "
+	snprintf(want, sizeof(want), "%s/miss.conf:4:10: cannot read include "
 	    "'%s/nothere.conf': No such file or directory", dir, dir);
 	CHECK_STR(err.msg, want);
 	CHECK_INT(err.line, 4);
+	CHECK_INT(err.col, 10);
 
 	/* An error inside an included file names that file. */
 	put("bad-inc.conf", "[s]\nk = 1\n[include]\npath = sub/bad.conf\n");
@@ -431,14 +433,16 @@ test_files(void)
 	memset(&err, 0, sizeof(err));
 	CHECK(csm_conf_load(path, &err) == NULL);
 	CHECK_INT(err.code, CSM_ECONFIG);
-	snprintf(want, sizeof(want), "%s/loop-a.conf:4:1: includes nested "
+	snprintf(want, sizeof(want), "%s/loop-a.conf:4:8: includes nested "
 	    "deeper than 10 (a loop?)", dir);
 	CHECK_STR(err.msg, want);
+	CHECK_INT(err.line, 4);
+	CHECK_INT(err.col, 8);
 	put("self.conf", "[include]\n\n\npath = self.conf\n");
 	snprintf(path, sizeof(path), "%s/self.conf", dir);
 	memset(&err, 0, sizeof(err));
 	CHECK(csm_conf_load(path, &err) == NULL);
-	snprintf(want, sizeof(want), "%s/self.conf:4:1: includes nested "
+	snprintf(want, sizeof(want), "%s/self.conf:4:8: includes nested "
 	    "deeper than 10 (a loop?)", dir);
 	CHECK_STR(err.msg, want);
 

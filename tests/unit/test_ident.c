@@ -3,6 +3,8 @@
  * numbers, emails and channel ids, and the identity cache of model.h
  * against a real store in a mkdtemp directory under /tmp.
  */
+#include <sys/wait.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,8 +93,21 @@ test_phone(void)
 	    "!not a phone number: \"12345678901234567890123456789012345678901\"");
 	PHONE("138+1234", "!not a phone number: \"138+1234\"");
 	PHONE("++8613812345678", "!not a phone number: \"++8613812345678\"");
-	PHONE("\xEF\xBC\x8B" "8613812345678",
-	    "!not a phone number: \"\xEF\xBC\x8B" "8613812345678\"");
+	/* A phone typed in an input method's fullwidth mode has fullwidth
+	 * separators too: ＋ － （ ） and the ideographic space. */
+	PHONE("\xEF\xBC\x8B" "8613812345678", "13812345678");
+	PHONE("\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x98\xEF\xBC\x8D\xEF\xBC\x91"
+	    "\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x8D\xEF\xBC\x95"
+	    "\xEF\xBC\x96\xEF\xBC\x97\xEF\xBC\x98", "13812345678");
+	PHONE("\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x98\xE3\x80\x80\xEF\xBC\x91"
+	    "\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94\xE3\x80\x80\xEF\xBC\x95"
+	    "\xEF\xBC\x96\xEF\xBC\x97\xEF\xBC\x98", "13812345678");
+	PHONE("\xEF\xBC\x88\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x89"
+	    "\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94\xEF\xBC\x8D"
+	    "\xEF\xBC\x95\xEF\xBC\x96\xEF\xBC\x97\xEF\xBC\x98", "01012345678");
+	/* ... but a fullwidth letter is still a letter. */
+	PHONE("138\xEF\xBD\x81" "12345678", "!not a phone number: "
+	    "\"138\xEF\xBD\x81" "12345678\"");
 	PHONE("138\x1b[2J12345678", "!not a phone number: "
 	    "\"138\\u001b[2J12345678\"");
 	PHONE("(0)20 7946 0958", "02079460958");
@@ -128,6 +143,9 @@ test_email(void)
 	EMAIL("a,b@x.com", "!not an email address: \"a,b@x.com\"");
 	EMAIL("a;b@x.com", "!not an email address: \"a;b@x.com\"");
 	EMAIL("a\x01@x.com", "!not an email address: \"a\\u0001@x.com\"");
+	/* C1 controls are control characters too. */
+	EMAIL("a\xC2\x85@x.com", "!not an email address: "
+	    "\"a\\u0085@x.com\"");
 	EMAIL("alice@x.com>", "!not an email address: \"alice@x.com>\"");
 }
 
@@ -144,6 +162,10 @@ test_other_ids(void)
 	WECHAT("wx\x01id", "!not an identifier: \"wx\\u0001id\"");
 	WECHAT("wx\nid", "!not an identifier: \"wx\\nid\"");
 	WECHAT("wx\x7fid", "!not an identifier: \"wx\\u007fid\"");
+	/* C1 controls (U+0080..U+009F): U+009B is a CSI to a terminal. */
+	WECHAT("wx\xC2\x9B" "2Jid", "!not an identifier: \"wx\\u009b2Jid\"");
+	WECHAT("wx\xC2\x85id", "!not an identifier: \"wx\\u0085id\"");
+	WECHAT("wx\xC2\xA0id", "wx\xC2\xA0id");	/* NBSP is no control */
 	WECHAT("", "!not an identifier: \"\"");
 	WECHAT(" \t ", "!not an identifier: \"\"");
 	CHECK_STR(norm(CSM_ID_CRM, "CRM-0001"), "CRM-0001");
@@ -452,11 +474,68 @@ test_cache_store(void)
 	CHECK_INT(csm_store_close(st, &err), 0);
 }
 
+/*
+ * A store whose merged_into rows loop (a customer merged into itself, two
+ * merged into each other: a hand edit or a damaged store) must not hang
+ * the cache.  The cache runs in a child with a five-second alarm, so that
+ * a hang is a failure and not a stuck test run.
+ */
+static void
+test_cache_cycles(void)
+{
+	char path[600];
+	struct csm_err err;
+	struct csm_store *st;
+	pid_t pid;
+	int status = 0;
+
+	snprintf(path, sizeof(path), "%s/cycle.db", dir);
+	memset(&err, 0, sizeof(err));
+	st = csm_store_open(path, 0, 1000, &err);
+	CHECK(st != NULL);
+	if (st == NULL)
+		return;
+	CHECK_INT(sql(st,
+	    "INSERT INTO customers (id, created_at, updated_at) VALUES "
+	    "(1, 0, 0), (2, 0, 0), (3, 0, 0);"
+	    "UPDATE customers SET merged_into = 1 WHERE id = 1;"
+	    "UPDATE customers SET merged_into = 3 WHERE id = 2;"
+	    "UPDATE customers SET merged_into = 2 WHERE id = 3;"
+	    "INSERT INTO identities VALUES ('phone', '13812345678', 1),"
+	    "('phone', '13900000000', 2);"), SQLITE_OK);
+	CHECK_INT(csm_store_close(st, &err), 0);
+
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct csm_idcache *c = csm_idcache_new();
+		uint32_t a, b;
+
+		alarm(5);
+		st = csm_store_open(path, 0, 1000, &err);
+		if (st == NULL || csm_idcache_load(c, st, &err) < 0)
+			_exit(3);
+		a = csm_idcache_get(c, CSM_ID_PHONE, "13812345678", 11);
+		b = csm_idcache_get(c, CSM_ID_PHONE, "13900000000", 11);
+		/* Customer 1 is its own; 2 and 3 end in one of them. */
+		_exit(a == 1 && (b == 2 || b == 3) ? 0 : 2);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "%s:%d: the cache did not return in 5 s "
+		    "(signal %d)\n", __FILE__, __LINE__, WTERMSIG(status));
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+}
+
 static void
 cleanup(void)
 {
 	static const char *const names[] = {"csm.db", "csm.db-wal",
-		"csm.db-shm", "csm.db-journal"};
+		"csm.db-shm", "csm.db-journal", "cycle.db", "cycle.db-wal",
+		"cycle.db-shm", "cycle.db-journal"};
 	char path[600];
 	size_t i;
 
@@ -480,6 +559,7 @@ main(void)
 	test_sizes();
 	test_cache_memory();
 	test_cache_store();
+	test_cache_cycles();
 	cleanup();
 	return TEST_REPORT();
 }

@@ -721,6 +721,108 @@ test_csv(void)
 	csm_reader_close(r);
 }
 
+/*
+ * A record that runs past 16 MiB while a quoted field is open: one error
+ * for the record, on the line it starts, and reading goes on after the
+ * record's end.  None of the lines inside the quotes is ever read as a
+ * record of its own, though each looks like one ("x,y").  (Line 2 is
+ * 170,000 short fields and then an opening quote, so that libcsv never
+ * holds a large field: growing one is quadratic under ASan.)
+ */
+static void
+test_csv_huge(void)
+{
+	struct csm_err err;
+	struct csm_reader *r;
+	struct csm_rec rec;
+	const char *p;
+	size_t line2 = CSM_MAX_RECORD - 16, o, inner = 20, i;
+	long last = (long)inner + 4;	/* "3,4" */
+	char *buf = malloc(line2 + 64 + inner * 4);
+	int rc, errors = 0, records = 0, bogus = 0, good = 0;
+	long first_err = 0;
+	json_t *want = json_pack("{s:s,s:s}", "a", "3", "b", "4");
+
+	memcpy(buf, "a,b\n", 4);
+	o = 4;
+	while (o < 4 + line2 - 100 - 6) {
+		memset(buf + o, 'a', 99);
+		buf[o + 99] = ',';
+		o += 100;
+	}
+	memset(buf + o, 'b', 4 + line2 - 6 - o);
+	o = 4 + line2 - 6;
+	memcpy(buf + o, ",\"open\n", 7);
+	o += 7;
+	for (i = 0; i < inner; i++) {
+		memcpy(buf + o, "x,y\n", 4);
+		o += 4;
+	}
+	memcpy(buf + o, "end\",2\n3,4\n", 11);
+	o += 11;
+	p = put("huge.csv", buf, o);
+	free(buf);
+	r = csm_reader_open(p, CSM_FMT_AUTO, NULL, &err);
+	CHECK(r != NULL);
+	if (r == NULL) {
+		json_decref(want);
+		return;
+	}
+	while ((rc = csm_reader_next(r, &rec, &err)) != 0) {
+		if (rc == 1) {
+			records++;
+			if (rec.line == last && json_equal(rec.obj, want))
+				good++;
+			else
+				bogus++;
+			json_decref(rec.obj);
+			continue;
+		}
+		if (errors++ == 0) {
+			first_err = err.line;
+			CHECK(strstr(err.msg, "longer than 16 MiB") != NULL);
+		}
+		if (rc == -2)
+			break;
+	}
+	csm_reader_close(r);
+	json_decref(want);
+	if (bogus > 0)
+		fprintf(stderr, "%s:%d: %d lines inside a rejected quoted field "
+		    "were read as records\n", __FILE__, __LINE__, bogus);
+	CHECK_INT(first_err, 2);
+	CHECK_INT(errors, 1);
+	CHECK_INT(bogus, 0);
+	CHECK_INT(good, 1);
+	CHECK_INT(records, 1);
+}
+
+/*
+ * Input is split into lines before it is decoded, which is right for GBK
+ * and GB18030 but not for UTF-16, where a '\n' is two bytes and 0x0A
+ * occurs inside other characters.  A UTF-16 file (Excel's "Unicode Text"
+ * is UTF-16LE TSV) must be read right or refused at the open, never
+ * turned into wrong records or errors on the wrong lines.
+ */
+static void
+test_utf16(void)
+{
+	struct csm_err err;
+	struct csm_reader *r;
+
+	memset(&err, 0, sizeof(err));
+	r = csm_reader_open("tests/data/unit/utf16le.tsv", CSM_FMT_AUTO,
+	    "UTF-16LE", &err);
+	if (r == NULL) {
+		CHECK_INT(err.code, CSM_EUSAGE);
+		return;
+	}
+	csm_reader_close(r);
+	TRENC("tests/data/unit/utf16le.tsv", CSM_FMT_AUTO, "UTF-16LE",
+	    "2 {\"id\":\"1\",\"name\":\"\xE5\xBC\xA0\xE4\xB8\x89\"}\n"
+	    "3 {\"id\":\"2\",\"name\":\"ok\"}\n");
+}
+
 static void
 test_gbk(void)
 {
@@ -1181,7 +1283,7 @@ test_write_csv(void)
 		static const char *const c1[] = {"v", NULL};
 		static const char *const in[] = {
 			"=1+1", "+cmd", "-2", "@SUM(A1)", "=HYPERLINK(\"x\")",
-			"=a,b", "a=b", "", "'=x", "\t=x",
+			"=a,b", "a=b", "'=x", "\t=x",
 		};
 		size_t i;
 
@@ -1194,7 +1296,7 @@ test_write_csv(void)
 		}
 		out = mem_done(&m, w);
 		CHECK_STR(out, "v\n'=1+1\n'+cmd\n'-2\n'@SUM(A1)\n"
-		    "\"'=HYPERLINK(\"\"x\"\")\"\n\"'=a,b\"\na=b\n\n'=x\n\t=x\n");
+		    "\"'=HYPERLINK(\"\"x\"\")\"\n\"'=a,b\"\na=b\n'=x\n\t=x\n");
 		free(m.p);
 		/* Off by default. */
 		mem_open(&m);
@@ -1420,6 +1522,58 @@ roundtrip(enum csm_fmt fmt, unsigned flags, const char *name)
 	CHECK_INT(got, n);
 }
 
+/*
+ * A one-column CSV: a row whose only field is empty or white space must
+ * not be written as a blank line, which a reader skips.
+ */
+static void
+roundtrip_one_column(void)
+{
+	static const char *const vals[] = {"", " ", "\t", "  x  ", "y", ""};
+	static const char *const cols[] = {"v", NULL};
+	size_t n = sizeof(vals) / sizeof(vals[0]), i, got = 0, wrong = 0;
+	struct mem m;
+	struct csm_writer *w;
+	struct csm_reader *r;
+	struct csm_rec rec;
+	struct csm_err err;
+	const char *p;
+	int rc;
+
+	mem_open(&m);
+	w = csm_writer_new(m.fp, CSM_FMT_CSV, cols, 0);
+	for (i = 0; i < n; i++) {
+		csm_writer_begin(w);
+		csm_writer_str(w, "v", vals[i], strlen(vals[i]));
+		csm_writer_end(w);
+	}
+	mem_done(&m, w);
+	p = put("one.csv", m.p, m.len);
+	free(m.p);
+	r = csm_reader_open(p, CSM_FMT_AUTO, NULL, &err);
+	while ((rc = csm_reader_next(r, &rec, &err)) != 0) {
+		const char *v;
+
+		if (rc != 1) {
+			wrong++;
+			if (rc == -2)
+				break;
+			continue;
+		}
+		v = json_string_value(json_object_get(rec.obj, "v"));
+		if (got >= n || strcmp(v ? v : "", vals[got]) != 0) {
+			wrong++;
+			fprintf(stderr, "one column: record %zu: \"%s\"\n", got,
+			    v ? v : "(absent)");
+		}
+		json_decref(rec.obj);
+		got++;
+	}
+	csm_reader_close(r);
+	CHECK_INT(got, n);
+	CHECK_INT(wrong, 0);
+}
+
 /* Removes dir and the files in it. */
 static void
 cleanup(void)
@@ -1454,6 +1608,8 @@ main(void)
 	test_open();
 	test_spectrum();
 	test_csv();
+	test_csv_huge();
+	test_utf16();
 	test_gbk();
 	test_tsv();
 	test_buf();
@@ -1466,6 +1622,7 @@ main(void)
 	roundtrip(CSM_FMT_CSV, 0, "rt.csv");
 	roundtrip(CSM_FMT_CSV, CSM_W_BOM | CSM_W_CRLF, "rt-crlf.csv");
 	roundtrip(CSM_FMT_TSV, 0, "rt.tsv");
+	roundtrip_one_column();
 	cleanup();
 	return TEST_REPORT();
 }

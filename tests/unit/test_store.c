@@ -207,6 +207,36 @@ test_refuse(void)
 	fclose(fp);
 	CHECK_STR(buf, junk);
 
+	/*
+	 * Another program's SQLite database (--db pointing at the wrong
+	 * file): refused, and left as it was, in its journal mode, without
+	 * csm's tables.  (An empty file is a new store; see old.db below.)
+	 */
+	path = at("foreign.db");
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE notes (x TEXT);"
+	    "INSERT INTO notes VALUES ('mine')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	memset(&err, 0, sizeof(err));
+	st = csm_store_open(path, 0, 100, &err);
+	CHECK(st == NULL);
+	csm_store_close(st, NULL);
+	CHECK_INT(err.code, CSM_ECANTCREAT);
+	CHECK(strstr(err.msg, "not a csm store") != NULL);
+	memset(&err, 0, sizeof(err));
+	st = csm_store_open(path, CSM_STORE_READONLY, 100, &err);
+	CHECK(st == NULL);
+	csm_store_close(st, NULL);
+	CHECK_INT(err.code, CSM_ECANTCREAT);
+	CHECK(strstr(err.msg, "not a csm store") != NULL);
+	CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	CHECK_STR(query(db, "PRAGMA journal_mode"), "delete");
+	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM "
+	    "sqlite_master"), "notes");
+	CHECK_STR(query(db, "SELECT x FROM notes"), "mine");
+	sqlite3_close(db);
+
 	/* A store from a newer csm. */
 	path = at("newer.db");
 	st = csm_store_open(path, 0, 100, &err);

@@ -1,6 +1,7 @@
 /*
  * test_text.c - UTF-8 validation and decoding, display width and escaping
- * for messages (lib/text.c, csm_escape_json in lib/write.c).
+ * for messages (lib/text.c, csm_escape_json in lib/write.c).  Run from
+ * the repository root: it reads tests/data/unit/combining.txt.
  *
  * Buffers handed to csm_escape are malloc'd at their exact size, so that
  * AddressSanitizer sees a write one byte past the end.
@@ -166,6 +167,46 @@ test_width(void)
 	CHECK_INT(csm_width(S("caf\xC3\xA9")), 4);
 	/* An invalid byte counts as U+FFFD: 1 column. */
 	CHECK_INT(csm_width(S("a\xFF" "b")), 3);
+}
+
+/*
+ * Every combining mark (Mn, Me) is 0 columns, in every script: the list
+ * is tests/data/unit/combining.txt, from Python's unicodedata.
+ */
+static void
+test_combining(void)
+{
+	FILE *fp = fopen("tests/data/unit/combining.txt", "r");
+	char line[256];
+	unsigned cp;
+	size_t total = 0, nonzero = 0;
+
+	CHECK(fp != NULL);
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] == '#' || sscanf(line, "%x", &cp) != 1)
+			continue;
+		total++;
+		if (csm_width_cp(cp) != 0) {
+			if (nonzero++ < 5)
+				fprintf(stderr, "combining U+%04X has width "
+				    "%d\n", cp, csm_width_cp(cp));
+		}
+	}
+	fclose(fp);
+	CHECK_INT(total, 1963);
+	CHECK_INT(nonzero, 0);
+	/* Scripts written in China and its neighbours, by name. */
+	CHECK_INT(csm_width_cp(0x0F71), 0);	/* Tibetan vowel sign aa */
+	CHECK_INT(csm_width_cp(0x0F7A), 0);	/* Tibetan vowel sign e */
+	CHECK_INT(csm_width_cp(0x180B), 0);	/* Mongolian FVS1 */
+	CHECK_INT(csm_width_cp(0x17B7), 0);	/* Khmer vowel sign i */
+	CHECK_INT(csm_width_cp(0x102D), 0);	/* Myanmar vowel sign i */
+	CHECK_INT(csm_width_cp(0x0981), 0);	/* Bengali candrabindu */
+	CHECK_INT(csm_width_cp(0x08F0), 0);	/* Arabic open fathatan */
+	/* ཀཱ: a letter and its vowel sign take one column. */
+	CHECK_INT(csm_width(S("\xE0\xBD\x80\xE0\xBD\xB1")), 1);
 }
 
 static void
@@ -442,6 +483,7 @@ main(void)
 	test_valid();
 	test_decode();
 	test_width();
+	test_combining();
 	test_fit();
 	test_escape();
 	test_escape_sizes();
