@@ -1,81 +1,242 @@
-# bash completion for csm and its tools.                    -*- shell-script -*-
-# Installed as .../bash-completion/completions/csm, with a link to it for
-# each tool, so that bash-completion finds it for csm-ingest too.
+# bash completion for csm and its tools                      -*- shell-script -*-
+#
+# Installed as bash-completion/completions/csm with a symlink to it named
+# after each tool (csm-ingest -> csm), so that bash-completion loads it for
+# whichever is typed first; or source it from ~/.bashrc.  It handles
+# "csm-ingest ...", "csm ingest ..." and "path/to/csm-ingest ...".  It uses
+# bash-completion when that is loaded and works without it (bash 4.2 or
+# later).
+#
+# The long options come from the tool itself, "csm-TOOL --list-options",
+# asked once per shell (git's --git-completion-helper); the lists below are
+# the fallback when the tool cannot be run.  Option arguments are always
+# completed from here.
+#
+# To add a tool csm-foo: add "foo" to _csm_commands, then write
+# _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below.
 
-_csm_ingest()
+_csm_commands='ingest'
+
+# csm-ingest: long options as "csm-ingest --list-options" prints them (a
+# trailing '=' means the option takes an argument) and short options as
+# in its getopt string (a ':' after a letter means it takes one).
+_csm_long_ingest='--db= --config= --format= --type= --source= --encoding=
+	--rejects= --where= --dry-run --strict --verbose --quiet --output=
+	--bom --crlf --excel-safe --batch= --now= --stats --progress
+	--no-progress --color= --check --help --version'
+_csm_short_ingest='c:f:t:e:r:w:nsvqo:hV'
+
+# _csm_arg_ingest OPTION: complete the argument of OPTION into COMPREPLY;
+# return 1 if this function does not know OPTION.
+_csm_arg_ingest()
 {
-	# shellcheck disable=SC2034  # _init_completion sets them all
-	local cur prev words cword
-	if declare -F _init_completion >/dev/null 2>&1; then
-		_init_completion -s || return
-	else
-		cur=${COMP_WORDS[COMP_CWORD]}
-		prev=${COMP_WORDS[COMP_CWORD - 1]}
-	fi
-
-	case $prev in
+	case $1 in
 	--db | -c | --config | -r | --rejects)
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-		return
+		_csm_files
 		;;
 	-f | --format)
-		mapfile -t COMPREPLY < <(compgen -W 'jsonl csv tsv' -- "$cur")
-		return
+		_csm_words 'jsonl csv tsv'
 		;;
 	-o | --output)
-		mapfile -t COMPREPLY < <(compgen -W 'jsonl csv tsv table' -- "$cur")
-		return
+		_csm_words 'jsonl csv tsv table'
 		;;
 	-t | --type)
-		mapfile -t COMPREPLY < <(compgen -W 'ticket message event customer order
-		    survey' -- "$cur")
-		return
+		_csm_words 'ticket message event customer order survey'
 		;;
 	-e | --encoding)
-		mapfile -t COMPREPLY < <(compgen -W 'utf-8 gbk gb18030' -- "$cur")
-		return
+		_csm_words 'utf-8 gbk gb18030'
 		;;
 	--color)
-		mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
-		return
+		_csm_words 'auto always never'
 		;;
 	--source)
-		mapfile -t COMPREPLY < <(compgen -W 'email phone chat wechat wecom dingtalk
-		    weibo app miniprogram web iot api' -- "$cur")
-		return
+		_csm_words 'email phone chat wechat wecom dingtalk weibo app
+		    miniprogram web iot api'
 		;;
 	-w | --where | --batch | --now)
-		return
+		COMPREPLY=() # free text: an expression, a number, a time
+		;;
+	*)
+		return 1
 		;;
 	esac
-
-	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W '--db --config --format --type --source
-		    --encoding --rejects --where --dry-run --strict --verbose
-		    --quiet --output --bom --crlf --excel-safe --batch --now
-		    --stats --progress --no-progress --color --check --help
-		    --version -c -f -t -e -r -w -n -s -v -q -o -h -V' -- "$cur")
-		return
-	fi
-	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 
-_csm()
+# Everything below is shared by all tools.
+
+# _csm_words WORDS: the WORDS that start with $cur.
+_csm_words()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} i
-	# "csm ingest ...": complete as csm-ingest from there on.
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		ingest)
-			COMP_WORDS=("csm-ingest" "${COMP_WORDS[@]:i+1}")
-			COMP_CWORD=$((COMP_CWORD - i))
-			_csm_ingest
+	local IFS=$' \t\n'
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+# _csm_files: file names that start with $cur.
+_csm_files()
+{
+	if declare -F _filedir >/dev/null; then
+		_filedir
+	else
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	fi
+}
+
+# _csm_cmd TOOL: the csm-TOOL that "${words[0]}" would run, as the front
+# door looks for it: next to csm first, then on PATH.
+_csm_cmd()
+{
+	local w=${words[0]} dir
+	[[ $w == \~/* ]] && w=$HOME/${w#\~/}
+	if [[ ${w##*/} == csm-"$1" ]]; then
+		printf '%s\n' "$w"
+		return
+	fi
+	dir=$(type -P -- "$w" 2>/dev/null)
+	dir=${dir%/*}
+	if [[ -n $dir && -x $dir/csm-$1 ]]; then
+		printf '%s\n' "$dir/csm-$1"
+	else
+		printf '%s\n' "csm-$1"
+	fi
+}
+
+# -g: bash-completion sources this file inside a function.
+declare -gA _csm_cache
+
+# _csm_long TOOL: set long to its long options, from "csm-TOOL
+# --list-options" if that works (cached per command path), else from
+# _csm_long_TOOL.
+_csm_long()
+{
+	local cmd path out var=_csm_long_${1//-/_}
+	long=${!var-}
+	cmd=$(_csm_cmd "$1")
+	path=$(type -P -- "$cmd" 2>/dev/null) || return 0
+	if [[ -z ${_csm_cache[$path]-} ]]; then
+		if out=$("$path" --list-options 2>/dev/null </dev/null) &&
+		    [[ $out == --* ]]; then
+			_csm_cache[$path]=$out
+		else
+			_csm_cache[$path]=$long
+		fi
+	fi
+	long=${_csm_cache[$path]}
+}
+
+# _csm_tool TOOL: complete words[1..cword] as arguments of csm-TOOL.
+_csm_tool()
+{
+	local tool=$1 shortvar=_csm_short_${1//-/_} argfn=_csm_arg_${1//-/_}
+	local longvar=_csm_long_${1//-/_} short long all w i j pending=''
+
+	short=${!shortvar-}
+	_csm_long "$tool"
+	all=" ${long//[[:space:]]/ } ${!longvar//[[:space:]]/ } "
+	# Which option, if any, is the current word the argument of?  Walk
+	# the words, as getopt_long would, up to the cursor.
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		if [[ -n $pending ]]; then
+			pending=''
+			continue
+		fi
+		case $w in
+		--)
+			_csm_files
 			return
+			;;
+		--*=*) ;;
+		--?*)
+			[[ $all == *" $w= "* ]] &&
+			    pending=$w
+			;;
+		-?*)
+			for ((j = 1; j < ${#w}; j++)); do
+				[[ $short == *"${w:j:1}:"* ]] || continue
+				((j == ${#w} - 1)) && pending=-${w:j:1}
+				break
+			done
 			;;
 		esac
 	done
-	mapfile -t COMPREPLY < <(compgen -W 'ingest --help --version' -- "$cur")
+	if [[ -n $pending ]]; then
+		"$argfn" "$pending" || COMPREPLY=()
+		return
+	fi
+	if [[ $cur == --?*=* ]]; then
+		w=${cur%%=*}
+		cur=${cur#*=}
+		"$argfn" "$w" || COMPREPLY=()
+		return
+	fi
+	if [[ $cur == -* ]]; then
+		w=${short//:/}
+		short=''
+		for ((i = 0; i < ${#w}; i++)); do
+			short+=" -${w:i:1}"
+		done
+		_csm_words "$long $short"
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+		    compopt -o nospace 2>/dev/null
+		return
+	fi
+	_csm_files
+}
+
+# _csm: the completion function of csm and of every csm-TOOL.
+_csm()
+{
+	local cur prev words cword split i n w tool
+	if declare -F _init_completion >/dev/null; then
+		# -s keeps "--db=FILE" one word.
+		_init_completion -s || return
+		[[ ${split-} == true ]] && cur=$prev=$cur
+	else
+		# Without bash-completion: glue "--db", "=", "FILE" back
+		# together, as COMP_WORDBREAKS holds '='.
+		words=()
+		cword=0
+		for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+			w=${COMP_WORDS[i]}
+			n=${#words[@]}
+			if ((n > 0)) && [[ ${words[n - 1]} == --* &&
+			    ($w == = || ${COMP_WORDS[i - 1]} == =) ]]; then
+				words[n - 1]+=$w
+			else
+				words+=("$w")
+			fi
+			((i == COMP_CWORD)) && cword=$((${#words[@]} - 1))
+		done
+		cur=${words[cword]}
+	fi
+
+	w=${words[0]##*/}
+	if [[ $w == csm-?* ]]; then
+		_csm_tool "${w#csm-}"
+		return
+	fi
+	# "csm TOOL ...": complete as csm-TOOL from TOOL on.
+	for ((i = 1; i < cword; i++)); do
+		tool=${words[i]}
+		case $tool in
+		-*) continue ;;
+		esac
+		if [[ " ${_csm_commands//[[:space:]]/ } " == *" $tool "* ]]; then
+			w=$(_csm_cmd "$tool")
+			words=("$w" "${words[@]:i+1}")
+			cword=$((cword - i))
+			_csm_tool "$tool"
+		else
+			_csm_files
+		fi
+		return
+	done
+	_csm_words "$_csm_commands --help --version"
 }
 
 complete -F _csm csm
-complete -F _csm_ingest csm-ingest
+for _csm_t in $_csm_commands; do
+	complete -F _csm "csm-$_csm_t"
+done
+unset _csm_t

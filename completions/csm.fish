@@ -1,13 +1,15 @@
-# fish completion for the csm front door: "csm ingest ...".
+# fish completion for the csm front door.  "csm TOOL ARGS" completes as
+# "csm-TOOL ARGS" would, from csm-TOOL.fish, which fish loads on demand.
+# To add a tool: one more line like the ingest one.
 
 complete -c csm -f
-complete -c csm -n __fish_use_subcommand -a ingest -d 'take records into the store'
-complete -c csm -n __fish_use_subcommand -l help -d 'show the help'
-complete -c csm -n __fish_use_subcommand -l version -d 'show the version'
-if not functions -q __csm_ingest_options
-    source (status dirname)/csm-ingest.fish 2>/dev/null
+complete -c csm -n __fish_use_subcommand -a ingest -d 'Take tickets, messages, customers, orders and surveys into the store'
+complete -c csm -n __fish_use_subcommand -s h -l help -d 'Show the help'
+complete -c csm -n __fish_use_subcommand -s V -l version -d 'Print the version'
+
+function __csm_complete_tool -d 'Complete "csm TOOL ..." as "csm-TOOL ..."'
+    set -l tokens (commandline -opc)
+    set -l line csm-$tokens[2] $tokens[3..-1]
+    complete -C (string join -- ' ' (string escape -- $line) (commandline -ct))
 end
-if functions -q __csm_ingest_options
-    __csm_ingest_options csm '__fish_seen_subcommand_from ingest'
-    complete -c csm -n '__fish_seen_subcommand_from ingest' -F
-end
+complete -c csm -n 'not __fish_use_subcommand' -a '(__csm_complete_tool)'
