@@ -146,6 +146,11 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL);"
 	"CREATE INDEX orders_customer ON orders(customer);",
+	/* 1 -> 2: when each schema version was applied, and by what. */
+	"CREATE TABLE schema_history ("
+	"  version INTEGER PRIMARY KEY,"
+	"  applied_at INTEGER NOT NULL,"
+	"  by TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -311,7 +316,30 @@ foreign(struct csm_store *st, struct csm_err *err)
 	return 0;
 }
 
-/* Brings the schema up to date in one transaction. */
+/* Records in schema_history the versions from + 1 to the latest. */
+static int
+history(struct csm_store *st, int from, struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc, i;
+
+	rc = sqlite3_prepare_v2(st->db, "INSERT INTO schema_history "
+	    "(version, applied_at, by) VALUES (?, ?, ?)", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return csm_store_sqlerr(st, rc, err);
+	rc = SQLITE_DONE;
+	for (i = from + 1; i <= NMIGRATIONS && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int(s, 1, i);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+		sqlite3_bind_text(s, 3, "csm " CSM_VERSION, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : csm_store_sqlerr(st, rc, err);
+}
+
+/* Brings the schema up to date in one transaction: all of it or nothing. */
 static int
 migrate(struct csm_store *st, struct csm_err *err)
 {
@@ -335,11 +363,22 @@ migrate(struct csm_store *st, struct csm_err *err)
 	if (pragma_int(st, "PRAGMA user_version", &v, err) < 0)
 		goto fail;
 	for (i = v; i < NMIGRATIONS; i++)
-		if (exec(st, migrations[i], err) < 0)
+		if (exec(st, migrations[i], err) < 0) {
+			if (err != NULL && err->code != CSM_EBUSY) {
+				char why[sizeof(err->msg)];
+
+				snprintf(why, sizeof(why), "%s", err->msg);
+				csm_err_set(err, CSM_ECANTCREAT, "cannot "
+				    "upgrade the store from schema version %d "
+				    "to %d, left at %d: %s", i, i + 1, v, why);
+			}
 			goto fail;
+		}
 	if (v < NMIGRATIONS) {
 		char sql[64];
 
+		if (history(st, v, err) < 0)
+			goto fail;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		    NMIGRATIONS);
 		if (exec(st, sql, err) < 0)

@@ -105,7 +105,18 @@ test_create(void)
 	/* The tables of the schema. */
 	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
-	    "customers,events,identities,messages,orders,surveys,tickets");
+	    "customers,events,identities,messages,orders,schema_history,"
+	    "surveys,tickets");
+	/* A new store records every version it went through, by whom. */
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "1|%s|%s|csm %s", latest, latest,
+		    CSM_VERSION);
+		CHECK_STR(query(db, "SELECT min(version) || '|' || "
+		    "max(version) || '|' || count(*) || '|' || max(by) FROM "
+		    "schema_history WHERE applied_at > 1700000000"), want);
+	}
 	/* After a write, the -wal and -shm files are 0600 too. */
 	CHECK_INT(sqlite3_exec(db, "INSERT INTO customers (id, name, "
 	    "created_at, updated_at) VALUES (1, 'Alice', 0, 0)", NULL, NULL,

@@ -1,0 +1,9 @@
+.mode quote
+.headers on
+SELECT 'customers'; SELECT * FROM customers ORDER BY id;
+SELECT 'identities'; SELECT * FROM identities ORDER BY kind, value;
+SELECT 'tickets'; SELECT * FROM tickets ORDER BY id;
+SELECT 'messages'; SELECT * FROM messages ORDER BY id;
+SELECT 'events'; SELECT * FROM events ORDER BY id;
+SELECT 'surveys'; SELECT * FROM surveys ORDER BY id;
+SELECT 'orders'; SELECT * FROM orders ORDER BY id;
