@@ -376,8 +376,9 @@ main(int argc, char **argv)
 			    err.msg);
 	}
 	o.now = (int64_t)time(NULL);
-	if (now_text != NULL && csm_time_parse(now_text, strlen(now_text),
-	    csm_model_tz(model), &o.now, &err) < 0)
+	if (now_text != NULL && (csm_time_parse(now_text, strlen(now_text),
+	    csm_model_tz(model), &o.now, &err) < 0 ||
+	    !csm_time_check(o.now, &err)))
 		cmd_usage_error("--now: %s", err.msg);
 	o.where = where;
 	o.keep_raw = c.rejects_path != NULL;

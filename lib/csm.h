@@ -140,6 +140,16 @@ void csm_civil_from_days(int64_t days, int *y, int *m, int *d);
  */
 int csm_time_parse(const char *s, size_t len, const struct csm_tz *tz,
     int64_t *t, struct csm_err *err);
+/*
+ * The instants a record may carry: from 1970-01-01T00:00:01Z (0 means "no
+ * time" in the store) to 9999-12-30T00:00:00Z (so that every zone writes it
+ * with a four-digit year).  Tools refuse times outside with a data error.
+ */
+#define CSM_TIME_MIN 1LL
+#define CSM_TIME_MAX 253402128000LL
+/* Returns 1 if t is within CSM_TIME_MIN..CSM_TIME_MAX, else 0 and err
+ * (CSM_EDATA) says so, naming the time. */
+int csm_time_check(int64_t t, struct csm_err *err);
 /* Writes t as RFC 3339 in zone tz into buf (at least 32 bytes); returns the
  * length.  "2026-11-20T09:30:00+08:00"; "Z" is never used. */
 size_t csm_time_format(int64_t t, const struct csm_tz *tz, char *buf);

@@ -203,18 +203,20 @@ set_time(const struct csm_prep_opts *o, struct csm_item *it, int f,
 
 	if (json_is_integer(v)) {
 		it->v[f].i = json_integer_value(v);
-		it->v[f].set = 1;
-		return 0;
-	}
-	if (!json_is_string(v))
+	} else if (!json_is_string(v)) {
 		return field_err(err, fdefs[f].name, "expected a time", v);
-	if (json_string_length(v) == 0)
+	} else if (json_string_length(v) == 0) {
 		return 0;
-	if (csm_time_parse(json_string_value(v), json_string_length(v),
+	} else if (csm_time_parse(json_string_value(v), json_string_length(v),
 	    csm_model_tz(o->model), &it->v[f].i, err) < 0) {
 		memcpy(msg, err->msg, sizeof(msg));
 		return csm_err_set(err, CSM_EDATA, "%s: %s",
 		    fdefs[f].name, msg);
+	}
+	if (!csm_time_check(it->v[f].i, err)) {
+		memcpy(msg, err->msg, sizeof(msg));
+		return csm_err_set(err, CSM_EDATA, "%s: %s", fdefs[f].name,
+		    msg);
 	}
 	it->v[f].set = 1;
 	return 0;

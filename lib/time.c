@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1233,6 +1234,25 @@ csm_time_parse(const char *s, size_t len, const struct csm_tz *tz,
 	tm.min = mi;
 	tm.sec = sec;
 	*t = csm_tz_utc(tz, &tm);
+	return 0;
+}
+
+/* Whether t is an instant a record may carry (see csm.h). */
+int
+csm_time_check(int64_t t, struct csm_err *err)
+{
+	char buf[32];
+
+	if (t >= CSM_TIME_MIN && t <= CSM_TIME_MAX)
+		return 1;
+	if (t >= -62167219200LL && t <= LOCAL_MAX) {	/* years 0 to 9999 */
+		csm_time_format(t, NULL, buf);
+		csm_err_set(err, CSM_EDATA, "%s is out of range (1970-01-01"
+		    "T00:00:01Z to 9999-12-30T00:00:00Z)", buf);
+	} else {
+		csm_err_set(err, CSM_EDATA, "%" PRId64 " is out of range "
+		    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)", t);
+	}
 	return 0;
 }
 

@@ -549,6 +549,50 @@ test_parse_bad(void)
 	BAD_TIME(buf, want);
 }
 
+/* The range of instants a record may carry, and what it says outside. */
+static void
+test_range(void)
+{
+	struct csm_err err;
+	char buf[32];
+	int64_t t;
+
+	CHECK_INT(csm_time_check(CSM_TIME_MIN, NULL), 1);
+	CHECK_INT(csm_time_check(CSM_TIME_MAX, NULL), 1);
+	CHECK_INT(csm_time_check(1790000000, NULL), 1);
+	CHECK_INT(csm_time_check(0, &err), 0);
+	CHECK_INT(err.code, CSM_EDATA);
+	CHECK_STR(err.msg, "1970-01-01T00:00:00+00:00 is out of range "
+	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
+	CHECK_INT(csm_time_check(CSM_TIME_MAX + 1, &err), 0);
+	CHECK_STR(err.msg, "9999-12-30T00:00:01+00:00 is out of range "
+	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
+	CHECK_INT(csm_time_check(INT64_MIN, &err), 0);
+	CHECK_STR(err.msg, "-9223372036854775808 is out of range "
+	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
+	CHECK_INT(csm_time_check(INT64_MAX, &err), 0);
+	CHECK_STR(err.msg, "9223372036854775807 is out of range "
+	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
+	/* The edges parse, and the largest is written with four digits
+	 * in the zone farthest east. */
+	CHECK_INT(csm_time_parse("9999-12-30T00:00:00Z", 20, NULL, &t, &err),
+	    0);
+	CHECK(t == CSM_TIME_MAX);
+	CHECK_INT(csm_time_parse("1970-01-01T00:00:01Z", 20, NULL, &t, &err),
+	    0);
+	CHECK(t == CSM_TIME_MIN);
+	CHECK_INT(csm_time_parse("9999-12-30T14:00:00+14:00", 25, NULL, &t,
+	    &err), 0);
+	CHECK(t == CSM_TIME_MAX);
+	/* Year 0 parses (ISO 8601 has it) but is out of range. */
+	CHECK_INT(csm_time_parse("0000-01-01", 10, NULL, &t, &err), 0);
+	CHECK_INT(csm_time_check(t, &err), 0);
+	CHECK_STR(err.msg, "0000-01-01T00:00:00+00:00 is out of range "
+	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
+	csm_time_format(CSM_TIME_MAX, NULL, buf);
+	CHECK_STR(buf, "9999-12-30T00:00:00+00:00");
+}
+
 static void
 test_durations(void)
 {
@@ -1206,6 +1250,7 @@ main(void)
 	test_london_lord_howe();
 	test_parse_good();
 	test_parse_bad();
+	test_range();
 	test_durations();
 	test_names();
 	test_system_zone();
