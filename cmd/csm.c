@@ -1,9 +1,12 @@
 /*
  * csm - the front door: "csm ingest ..." runs "csm-ingest ...", found
- * next to this program first, then on PATH (as git runs git-foo).
+ * next to this program first, then on PATH (as git runs git-foo).  One
+ * command is built in, "csm backup", as it belongs to no tool.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,9 +20,68 @@ static const char usage_text[] =
 "\n"
 "  ingest    take tickets, messages, customers, orders and surveys into\n"
 "            the store\n"
+"  backup    copy the store, online, into a new file\n"
 "\n"
 "'csm COMMAND --help' and csm-COMMAND(1) tell more; csm(7) is the\n"
 "overview.\n";
+
+static const char backup_usage[] =
+"usage: csm backup [--db FILE] FILE\n"
+"\n"
+"Copy the store into FILE, a new file of mode 0600, while the tools go on\n"
+"writing: the copy is one consistent snapshot, checked with PRAGMA\n"
+"integrity_check.  An existing FILE is refused.\n"
+"\n"
+"      --db FILE   the store (default: $CSM_DB, else\n"
+"                  $XDG_DATA_HOME/csm/csm.db)\n"
+"  -h, --help      show this help and exit\n";
+
+/* csm backup [--db FILE] FILE */
+static int
+backup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "list-options", no_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL;
+	struct csm_err err;
+	char *path, a[256], b[256];
+	int ch;
+
+	cmd_init("csm backup");
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			db = optarg;
+			break;
+		case 'h':
+			fputs(backup_usage, stdout);
+			cmd_close_stdout();
+			return 0;
+		case 'L':
+			cmd_list_options(opts);
+		default:
+			fprintf(stderr, "Try 'csm backup --help'.\n");
+			return EX_USAGE_;
+		}
+	}
+	if (argc - optind != 1)
+		cmd_usage_error(argc == optind ? "a file to copy into is "
+		    "needed" : "one file only");
+	csm_err_clear(&err);
+	path = csm_store_path(db, &err);
+	if (path == NULL)
+		cmd_die_err(&err);
+	if (csm_store_backup(path, argv[optind], cmd_busy_ms(), &err) < 0)
+		cmd_die(csm_err_exit(err.code), "%s -> %s: %s",
+		    cmd_name(path, a, sizeof(a)),
+		    cmd_name(argv[optind], b, sizeof(b)), err.msg);
+	free(path);
+	return 0;
+}
 
 int
 main(int argc, char **argv)
@@ -44,6 +106,8 @@ main(int argc, char **argv)
 	}
 	if (argv[1][0] == '-')
 		cmd_usage_error("unknown option '%s'", argv[1]);
+	if (strcmp(argv[1], "backup") == 0)
+		return backup(argc - 1, argv + 1);
 	if (strchr(argv[1], '/') != NULL || strlen(argv[1]) > 64)
 		cmd_usage_error("'%s' is not a csm command", argv[1]);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);

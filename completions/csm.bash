@@ -15,7 +15,22 @@
 # To add a tool csm-foo: add "foo" to _csm_commands, then write
 # _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below.
 
-_csm_commands='ingest'
+_csm_commands='ingest backup'
+
+# csm backup, built into csm (there is no csm-backup to ask).
+_csm_long_backup='--db= --help'
+_csm_short_backup='h'
+_csm_arg_backup()
+{
+	case $1 in
+	--db)
+		_csm_files
+		;;
+	*)
+		return 1
+		;;
+	esac
+}
 
 # csm-ingest: long options as "csm-ingest --list-options" prints them (a
 # trailing '=' means the option takes an argument) and short options as

@@ -441,6 +441,15 @@ int csm_store_schema_latest(void);
 int csm_store_schema_version(struct csm_store *st);
 /* "ok", or the first problem PRAGMA integrity_check finds (new). */
 char *csm_store_check(struct csm_store *st, struct csm_err *err);
+/*
+ * Copies the store at src (of any schema version) into a new file dest,
+ * mode 0600, online: one consistent snapshot while writers go on; then
+ * checks the copy's integrity.  An existing dest is refused.  Returns 0,
+ * or -1 with err (CSM_ENOINPUT, CSM_ECANTCREAT, CSM_EBUSY, CSM_EIO) and
+ * dest removed.
+ */
+int csm_store_backup(const char *src, const char *dest, int busy_ms,
+    struct csm_err *err);
 
 /*
  * Ingest: the one write path for records from outside.  A parser thread
