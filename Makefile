@@ -5,7 +5,9 @@
 #   make demo       ingest the bundled sample into a temporary store
 #   make bench      generate 1,000,000 tickets and time ingest vs sqlite3
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make lint       mandoc, shellcheck, options vs man vs completions
+#   make lint       mandoc, shellcheck, options vs man vs completions,
+#                   cppcheck, clang-tidy
+#   make fuzz       libFuzzer on every parser (clang), FUZZ_SECONDS each
 #
 # Build dependencies are checked (and installed with apt-get when run as
 # root) by scripts/deps; `make WERROR=` builds without -Werror.
@@ -99,9 +101,21 @@ bench: all
 sample: $(B)/bin/csm-gen
 	scripts/mksample $(B)/bin/csm-gen sample
 
+# Static checks: cppcheck and clang-tidy (.clang-tidy says which checks
+# and why) on the code we ship; warnings fail.
+JANSSON_H = $(shell pkg-config --variable=includedir jansson 2>/dev/null || \
+	echo /usr/include)/jansson.h
+STATIC_SRC = $(LIB_SRC) $(wildcard cmd/*.c) $(wildcard tools/*.c)
+
 lint: all
 	@scripts/deps lint
 	tests/lint/run $(B)
+	cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+		--enable=warning,performance,portability \
+		-D_POSIX_C_SOURCE=200809L -Ilib --include=$(JANSSON_H) \
+		lib cmd tools
+	clang-tidy --quiet $(STATIC_SRC) -- -std=c11 \
+		-D_POSIX_C_SOURCE=200809L -Ilib -pthread $(PKG_CFLAGS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

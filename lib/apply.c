@@ -135,6 +135,13 @@ fatal(struct csm_apply *a, int rc, struct csm_err *err)
 	if (((s) = csm_store_stmt(a->st, (sql), err)) == NULL) \
 		return -2; \
 	} while (0)
+/* The same where there is something to free at the label out. */
+#define STMT_OUT(s, sql) do { \
+	if (((s) = csm_store_stmt(a->st, (sql), err)) == NULL) { \
+		rc = -2; \
+		goto out; \
+	} \
+	} while (0)
 
 static int
 step_done(struct csm_apply *a, sqlite3_stmt *s, struct csm_err *err)
@@ -599,6 +606,8 @@ merge(struct csm_apply *a, int64_t keep, int64_t from, int64_t at,
 		    (const char *)sqlite3_column_text(s, 1)));
 	sqlite3_reset(s);
 	json_object_set_new(data, "identities", arr);
+	if (rc != SQLITE_DONE)
+		goto undo_fail;
 	arr = json_array();
 	STMT(s, "SELECT id FROM tickets WHERE customer = ?1");
 	sqlite3_bind_int64(s, 1, from);
@@ -610,6 +619,8 @@ merge(struct csm_apply *a, int64_t keep, int64_t from, int64_t at,
 	}
 	sqlite3_reset(s);
 	json_object_set_new(data, "tickets", arr);
+	if (rc != SQLITE_DONE)
+		goto undo_fail;
 	arr = json_array();
 	STMT(s, "SELECT order_no FROM orders WHERE customer = ?1");
 	sqlite3_bind_int64(s, 1, from);
@@ -618,6 +629,12 @@ merge(struct csm_apply *a, int64_t keep, int64_t from, int64_t at,
 		    sqlite3_column_text(s, 0)));
 	sqlite3_reset(s);
 	json_object_set_new(data, "orders", arr);
+	if (rc != SQLITE_DONE) {
+undo_fail:
+		/* The undo data would be incomplete: no merge. */
+		json_decref(data);
+		return csm_store_sqlerr(a->st, rc, err), -2;
+	}
 	text = csm_json_text(data);
 	json_decref(data);
 	if (text == NULL)
@@ -1148,7 +1165,7 @@ create_ticket(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	struct csm_val *v = it->v;
 	struct trow t;
 	sqlite3_stmt *s;
-	int64_t cust;
+	int64_t cust = 0;
 	int op, i;
 
 	if (new_ticket(a->model, a->now, it, &t, err) < 0)
@@ -1597,10 +1614,14 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		csm_buf_add(&ext, v[F_SOURCE_ID].s, v[F_SOURCE_ID].len);
 	} else
 		csm_buf_add(&ext, it->key, strlen(it->key));
-	STMT(s, "SELECT 1 FROM events WHERE ext = ?1");
+	STMT_OUT(s, "SELECT 1 FROM events WHERE ext = ?1");
 	sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fatal(a, rc, err);
+		goto out;
+	}
 	if (rc == SQLITE_ROW) {
 		count(a, CSM_KIND_EVENT, OP_UNCHANGED);
 		if (a->verbose) {
@@ -1718,7 +1739,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			    t.text[C_TICKET_TYPE], "closed", at, &cst, &cstage,
 			    NULL) < 0)
 				cstage = t.text[C_STAGE];
-			STMT(s, "UPDATE tickets SET merged_into = ?2, status = "
+			STMT_OUT(s, "UPDATE tickets SET merged_into = ?2, status = "
 			    "'closed', stage = ?4, closed_at = ?3, resolved_at "
 			    "= coalesce(resolved_at, ?3) WHERE id = ?1");
 			sqlite3_bind_int64(s, 1, t.id);
@@ -1779,7 +1800,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			goto out;
 	}
 	if (!stale && it->attrs != NULL) {
-		STMT(s, "UPDATE events SET data = ?2 WHERE ext = ?1 AND data "
+		STMT_OUT(s, "UPDATE events SET data = ?2 WHERE ext = ?1 AND data "
 		    "IS NULL");
 		sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, it->attrs, -1, SQLITE_STATIC);
@@ -1787,7 +1808,7 @@ apply_event(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 			goto out;
 	}
 	/* The id of the history entry that carries the input's key. */
-	STMT(s, "SELECT id FROM events WHERE ext = ?1");
+	STMT_OUT(s, "SELECT id FROM events WHERE ext = ?1");
 	sqlite3_bind_text(s, 1, ext.p, (int)ext.len, SQLITE_STATIC);
 	eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
@@ -1907,7 +1928,7 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 {
 	struct csm_val *v = it->v;
 	sqlite3_stmt *s;
-	int64_t cust = 0, oid = 0, at, before;
+	int64_t cust = 0, at, before;
 	int rc, op = OP_CREATED, cop;
 	char *attrs = NULL;
 
@@ -1922,7 +1943,6 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 		const char *p = (const char *)sqlite3_column_text(s, 2);
 		const char *at_text = (const char *)sqlite3_column_text(s, 5);
 
-		oid = sqlite3_column_int64(s, 0);
 		cust = sqlite3_column_int64(s, 1);
 		op = OP_UNCHANGED;
 		if ((v[F_PRODUCT].set && (p == NULL ||
@@ -1976,8 +1996,6 @@ apply_order(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	if (op != OP_UNCHANGED) {
 		if (step_done(a, s, err) < 0)
 			return -2;
-		if (oid == 0)
-			oid = sqlite3_last_insert_rowid(csm_store_db(a->st));
 		if (add_event(a, 0, cust, at, a->by, op == OP_CREATED ?
 		    "order" : "order_update", "order_no", NULL,
 		    v[F_ORDER_NO].s,

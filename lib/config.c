@@ -348,7 +348,7 @@ relative(const char *path, const char *rel)
 	if (out == NULL)
 		return NULL;
 	memcpy(out, path, dl);
-	strcpy(out + dl, rel);
+	memcpy(out + dl, rel, strlen(rel) + 1);
 	return out;
 }
 

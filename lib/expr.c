@@ -854,6 +854,7 @@ addkid(struct parser *p, struct node *n, struct node *k, char op)
 
 	if (n->nkid == n->cap) {
 		cap = n->cap ? n->cap * 2 : 2;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers */
 		if ((kid = realloc(n->kid, cap * sizeof(*kid))) == NULL)
 			return nomem(p->err);
 		n->kid = kid;

@@ -95,7 +95,7 @@ static int
 norm_phone(const char *s, size_t len, char *out, size_t n,
     struct csm_err *err)
 {
-	char d[40], prefix;
+	char d[40] = {0}, prefix;
 	size_t nd = 0, i = 0, o;
 	int plus = 0;
 	const char *rest;

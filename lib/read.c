@@ -330,7 +330,7 @@ fill(struct csm_reader *r, struct csm_err *err)
 		r->start = 0;
 	}
 	if (r->end == r->cap) {
-		size_t cap = r->cap * 2;
+		size_t cap = r->cap ? r->cap * 2 : BLOCK;
 		char *p;
 
 		if (cap > CSM_MAX_RECORD + BLOCK)
@@ -498,8 +498,8 @@ byte_column(const char *s, size_t len, int chars)
 static int
 read_jsonl(struct csm_reader *r, struct csm_rec *rec, struct csm_err *err)
 {
-	const char *line, *text;
-	size_t len, tlen;
+	const char *line = NULL, *text;
+	size_t len = 0, tlen;
 	json_error_t je;
 	int rc;
 
@@ -646,8 +646,8 @@ count_quotes(const char *s, size_t len)
 static int
 read_row(struct csm_reader *r, long *first, struct csm_err *err)
 {
-	const char *line, *text;
-	size_t len, tlen, quotes = 0;
+	const char *line = NULL, *text;
+	size_t len = 0, tlen, quotes = 0;
 	int rc;
 
 	reset_row(r);

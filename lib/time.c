@@ -289,7 +289,7 @@ prule(const char **pp, const char *e, struct rule *r)
 
 /* Parses all of s[0..len) into *tz; 0, or -1 if it is not a TZ string. */
 static int
-posix_parse(const char *s, size_t len, struct posix *tz)
+tzstr_parse(const char *s, size_t len, struct posix *tz)
 {
 	const char *p = s, *e = s + len;
 	int32_t v;
@@ -645,7 +645,7 @@ tzif_parse(struct csm_tz *tz, const unsigned char *b, size_t len)
 	if ((nl = memchr(b + pos, '\n', len - pos)) == NULL)
 		return "truncated footer";
 	if (nl > b + pos) {
-		if (posix_parse((const char *)b + pos, (size_t)(nl - b - pos),
+		if (tzstr_parse((const char *)b + pos, (size_t)(nl - b - pos),
 		    &tz->foot) == -1)
 			return "bad footer";
 		tz->hasfoot = 1;
@@ -829,7 +829,7 @@ load(const char *name, int fromenv, struct csm_err *err)
 		return NULL;
 	if ((r = tzif_load(tz, path, err)) == 0)
 		return tz;
-	if (r == 1 && posix_parse(name, strlen(name), &tz->foot) == 0) {
+	if (r == 1 && tzstr_parse(name, strlen(name), &tz->foot) == 0) {
 		tz->first = tz->foot.std;
 		tz->hasfoot = 1;
 		tz->tabend = INT64_MIN;

@@ -101,7 +101,7 @@ real_text(double d, char *buf, size_t n)
 			break;
 	}
 	if (strpbrk(buf, ".eEn") == NULL && strlen(buf) + 3 <= n)
-		strcat(buf, ".0");
+		memcpy(buf + strlen(buf), ".0", 3);
 }
 
 /* Appends any JSON value compactly; keys keep their order. */
@@ -114,6 +114,8 @@ buf_json(struct csm_buf *b, const json_t *v)
 	json_t *x;
 	int first = 1;
 
+	if (v == NULL)	/* an absent value is written as null */
+		return csm_buf_add(b, "null", 4);
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return csm_buf_json_str(b, json_string_value(v),
@@ -185,7 +187,7 @@ csm_escape_json(const json_t *v, char *buf, size_t n)
 		buf[0] = '"';
 		csm_escape(json_string_value(v), json_string_length(v), buf + 1,
 		    n - 2);
-		strcat(buf, "\"");
+		memcpy(buf + strlen(buf), "\"", 2);
 		return buf;
 	}
 	if (buf_json(&b, v) < 0 || b.p == NULL) {

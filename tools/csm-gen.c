@@ -679,8 +679,7 @@ static const char *const e_fill[] = {
 	"I'm not available during working hours, so email is best.",
 	"I checked the FAQ on your website, but it didn't help.",
 	"If this can't be fixed, I'd like a full refund.",
-	"Please don't ask me to describe the problem again; I've done that "
-	"twice already.",
+	"Please don't ask me to describe the problem again; I've done that twice already.",
 	"Also, the issue from last time still isn't fully solved.",
 	"Screenshot attached.",
 	"I'm based in {C}; is there a service center nearby?",
@@ -689,8 +688,7 @@ static const char *const e_fill[] = {
 	"It has been a week since I first reported this.",
 	"By the way, do you offer an extended warranty?",
 	"I tried the steps on page 12 of the manual, no luck.",
-	"The chat bot kept sending me in circles, so I'm writing here "
-	"instead.",
+	"The chat bot kept sending me in circles, so I'm writing here instead.",
 	"I'm home all weekend if someone needs to come by.",
 	"Your hotline is always busy.",
 	"Apparently many people online have the same problem.",
@@ -2917,7 +2915,7 @@ a_warranty(struct arena *a, long t, int years)
 	civil(days, &y, &m, &d);
 	if (m == 2 && d == 29)
 		d = 28;
-	a_num(a, (uint64_t)(y + years), 4);
+	a_num(a, (uint64_t)y + (uint64_t)years, 4);
 	a_put(a, "-", 1);
 	a_num(a, (uint64_t)m, 2);
 	a_put(a, "-", 1);
@@ -3173,8 +3171,8 @@ parse(int argc, char **argv, struct opts *o)
 			opt[0] = '-';
 			opt[1] = a[1];
 			opt[2] = '\0';
-			c = a[1];
-			if (!strchr("nsfoh", c))
+			c = (unsigned char)a[1];
+			if (c == '\0' || !strchr("nsfoh", c))
 				unknown(opt);
 			if (c == 'h') {
 				if (a[2])
