@@ -394,6 +394,27 @@ int csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
     struct csm_err *err);
 
 /*
+ * Redaction: records without personal data, for exports that leave the
+ * team (redact.c says what is replaced and how).
+ */
+struct csm_redactor;
+/* A redactor with a random key (NULL with err if /dev/urandom fails), or
+ * with the given 16-byte key (tests; NULL if out of memory). */
+struct csm_redactor *csm_redactor_new(struct csm_err *err);
+struct csm_redactor *csm_redactor_with_key(const unsigned char key[16]);
+void csm_redactor_free(struct csm_redactor *r);
+/* Redacts a record in place: identities become keyed pseudonyms
+ * ("phone:3fa9c01b22de"), names and addresses "***", e-mail addresses and
+ * long digit runs in free text "***".  0, or -1 with err. */
+int csm_redact(const struct csm_redactor *r, json_t *rec,
+    struct csm_err *err);
+/* The free-text masking alone: new text, its length in *outlen; NULL if
+ * out of memory. */
+char *csm_redact_text(const char *s, size_t len, size_t *outlen);
+/* SipHash-2-4 of s[0..len) with the 128-bit key (k0, k1). */
+uint64_t csm_siphash(uint64_t k0, uint64_t k1, const void *s, size_t len);
+
+/*
  * The store: one SQLite file (csm(7), FILES).  Writers take the write lock
  * with BEGIN IMMEDIATE and wait up to the busy timeout for it.
  */
