@@ -356,7 +356,10 @@ commit(struct csm_ingest *ing, struct csm_err *err)
 		csm_idcache_clear(ing->a.ids);
 		return -1;
 	}
-	csm_store_changed(ing->a.st);
+	/* Another writer may have committed since our COMMIT: this look
+	 * takes the news from begin(), so act on it here. */
+	if (csm_store_changed(ing->a.st))
+		csm_idcache_clear(ing->a.ids);
 	return flush(ing, err);
 }
 

@@ -304,13 +304,16 @@ pragma_int(struct csm_store *st, const char *sql, int *out,
 static int
 foreign(struct csm_store *st, struct csm_err *err)
 {
-	int version = 0, tables = 0;
+	int tables = 0;
 
-	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0 ||
-	    pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables,
+	/* One statement, one snapshot: read apart, the version could be
+	 * that of a new store and the tables those of another program's
+	 * first migration, committed in between. */
+	if (pragma_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "(SELECT user_version FROM pragma_user_version) = 0", &tables,
 	    err) < 0)
 		return -1;
-	if (version == 0 && tables > 0)
+	if (tables > 0)
 		return csm_err_set(err, CSM_ECANTCREAT, "not a csm store: it "
 		    "has tables but no csm schema version");
 	return 0;
@@ -339,11 +342,35 @@ history(struct csm_store *st, int from, struct csm_err *err)
 	return rc == SQLITE_DONE ? 0 : csm_store_sqlerr(st, rc, err);
 }
 
+/*
+ * PRAGMA journal_mode = WAL.  Turning a new store to WAL takes the write
+ * lock while holding a read lock, and there SQLite answers SQLITE_BUSY
+ * at once rather than call the busy handler: when programs open a new
+ * store together, wait for each other here, up to the busy timeout.
+ */
+static int
+set_wal(struct csm_store *st, int busy_ms, struct csm_err *err)
+{
+	int rc, waited = 0, ms = 1;
+
+	for (;;) {
+		rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= busy_ms)
+			break;
+		sqlite3_sleep(ms);
+		waited += ms;
+		if (ms < 64)
+			ms *= 2;
+	}
+	return rc == SQLITE_OK ? 0 : csm_store_sqlerr(st, rc, err);
+}
+
 /* Brings the schema up to date in one transaction: all of it or nothing. */
 static int
 migrate(struct csm_store *st, struct csm_err *err)
 {
-	int v, i;
+	int v = 0, i;
 
 	if (pragma_int(st, "PRAGMA user_version", &st->version, err) < 0)
 		return -1;
@@ -456,7 +483,7 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0)
 		goto fail;
 	if (!st->readonly && !(flags & CSM_STORE_MEMORY)) {
-		if (exec(st, "PRAGMA journal_mode = WAL", err) < 0)
+		if (set_wal(st, busy_ms, err) < 0)
 			goto fail;
 	}
 	if (exec(st, "PRAGMA synchronous = NORMAL;"
