@@ -2038,6 +2038,53 @@ apply_customer(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	return resolve(a, it, 0, 1, at, &cust, &op, err);
 }
 
+/*
+ * Surveys, orders and customers replace what is stored with what they
+ * say.  Read again after a later record changed the same survey, order or
+ * profile (the same input run again after a crash, an old export loaded
+ * again), they would undo that change and log it twice.  So the content
+ * key of each one taken is kept, and a record the same as one taken
+ * before changes nothing.  Records with an id or a source_id have no
+ * content key and are applied as they are.  0, -1 or -2 as csm_apply().
+ */
+static int
+apply_once(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
+{
+	const char *kind = csm_kind_name(it->kind);
+	sqlite3_stmt *s;
+	int rc;
+
+	if (it->key[0] != '\0') {
+		STMT(s, "SELECT 1 FROM taken WHERE kind = ?1 AND key = ?2");
+		sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_ROW) {
+			count(a, it->kind, OP_UNCHANGED);
+			if (a->verbose) {
+				csm_writer_begin(a->out);
+				csm_writer_str(a->out, "op", "unchanged", 9);
+				csm_writer_str(a->out, "type", kind,
+				    strlen(kind));
+				csm_writer_end(a->out);
+			}
+			return 0;
+		}
+		if (rc != SQLITE_DONE)
+			return fatal(a, rc, err);
+	}
+	rc = it->kind == CSM_KIND_SURVEY ? apply_survey(a, it, err) :
+	    it->kind == CSM_KIND_ORDER ? apply_order(a, it, err) :
+	    apply_customer(a, it, err);
+	if (rc != 0 || it->key[0] == '\0')
+		return rc;
+	STMT(s, "INSERT INTO taken (kind, key) VALUES (?1, ?2)");
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+	return step_done(a, s, err);
+}
+
 /* Applies one prepared item (see model.h). */
 int
 csm_apply(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
@@ -2050,11 +2097,9 @@ csm_apply(struct csm_apply *a, struct csm_item *it, struct csm_err *err)
 	case CSM_KIND_EVENT:
 		return apply_event(a, it, err);
 	case CSM_KIND_SURVEY:
-		return apply_survey(a, it, err);
 	case CSM_KIND_ORDER:
-		return apply_order(a, it, err);
 	case CSM_KIND_CUSTOMER:
-		return apply_customer(a, it, err);
+		return apply_once(a, it, err);
 	}
 	return csm_err_set(err, CSM_EINTERNAL, "unknown record kind"), -2;
 }

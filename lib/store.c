@@ -151,6 +151,12 @@ static const char *const migrations[] = {
 	"  version INTEGER PRIMARY KEY,"
 	"  applied_at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL);",
+	/* 2 -> 3: the content keys of the surveys, orders and customers
+	 * taken, so that one read again changes nothing (apply.c). */
+	"CREATE TABLE taken ("
+	"  kind TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  PRIMARY KEY (kind, key)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -106,7 +106,7 @@ test_create(void)
 	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
 	    "customers,events,identities,messages,orders,schema_history,"
-	    "surveys,tickets");
+	    "surveys,taken,tickets");
 	/* A new store records every version it went through, by whom. */
 	{
 		char want[96];
