@@ -78,14 +78,16 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcsm.a
 units: $(UNITS)
 
 # The suite once, against the tools in $(B).
-test: all units
+test: all units fuzz-replays
 	@scripts/deps check
 	tests/run $(B)
 
 # The suite twice: a plain build, then ASan+UBSan in build/san.
+# The sanitizer pass kills csm-ingest fewer times: each kill costs three
+# times as much under ASan (tests/crash/README.md).
 check: test
-	$(MAKE) B=build/san SANITIZE=address,undefined \
-		CFLAGS="-O1 -g" test
+	CRASH_KILLS=$${CRASH_KILLS_SAN:-4} $(MAKE) B=build/san \
+		SANITIZE=address,undefined CFLAGS="-O1 -g" test
 
 check-valgrind: all units
 	VALGRIND=1 tests/run $(B)
@@ -156,7 +158,9 @@ clean:
 	rm -rf build
 
 .PHONY: all units test check check-valgrind demo bench sample lint install \
-	uninstall format clean
+	uninstall format clean fuzz fuzz-ci
 .SECONDARY:
+
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1101,6 +1101,9 @@ new_ticket(const struct csm_model *m, int64_t now, const struct csm_item *it,
 	    now, &status, &stage, err) < 0) {
 		char msg[sizeof(err->msg)];
 
+		/* csm_apply_prefmt asks for no reason. */
+		if (err == NULL)
+			return -1;
 		memcpy(msg, err->msg, sizeof(msg));
 		return csm_err_set(err, CSM_EDATA, "status: %s", msg);
 	}

@@ -64,7 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csm.h"
+#include "internal.h"
 
 #define MAXDEPTH	256	/* parentheses nested deeper are an error */
 #define RE_MAXLEN	4096	/* bytes in a pattern */
@@ -1129,10 +1129,11 @@ re_bracket(const char *s, size_t len, size_t i)
  * nested, with bounds that copy too much, or with adjacent repetitions
  * ("a**", "a+?", which ERE leaves undefined); and back-references, which
  * ERE does not define either and which make matching exponential.
- * Returns a message, or NULL if the pattern may be compiled.
+ * Returns a message, or NULL if the pattern may be compiled.  Also used
+ * for the patterns of [field] declarations (form.c).
  */
-static const char *
-re_check(const char *s, size_t len)
+const char *
+csm_re_check(const char *s, size_t len)
 {
 	long size[RE_MAXDEPTH + 1], last = 1, c = 0, copies = 0;
 	size_t i, depth = 0;
@@ -1225,7 +1226,7 @@ parse_match(struct parser *p, struct node *l)
 		expected(p, "a string");
 		goto fail;
 	}
-	if ((msg = re_check(p->tok.s, p->tok.slen)) != NULL) {
+	if ((msg = csm_re_check(p->tok.s, p->tok.slen)) != NULL) {
 		fail(p, p->tok.pos, "%s", msg);
 		goto fail;
 	}

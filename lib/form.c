@@ -16,6 +16,7 @@
  *		reopen = 维修
  */
 #include <errno.h>
+#include <math.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +241,14 @@ fail:
 	return -1;
 }
 
+static void
+free_list(char **items, size_t n)
+{
+	while (n > 0)
+		free(items[--n]);
+	free(items);
+}
+
 static struct field *
 field_of(struct csm_model *m, const struct csm_conf_entry *e,
     struct csm_err *err)
@@ -294,6 +303,9 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 			    "time or enum)", e->value);
 		f->type = (enum ftype)i;
 	} else if (strcmp(e->key, "values") == 0) {
+		/* The last "values =" wins. */
+		free_list(f->values, f->nvalues);
+		f->nvalues = 0;
 		n = split_list(e->value, &f->values);
 		if (n <= 0)
 			return csm_conf_error(e, err, "expected a list of "
@@ -307,6 +319,10 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 			return csm_conf_error(e, err, "expected true or false, "
 			    "got '%s'", e->value);
 	} else if (strcmp(e->key, "pattern") == 0) {
+		const char *why = csm_re_check(e->value, strlen(e->value));
+
+		if (why != NULL)
+			return csm_conf_error(e, err, "bad pattern: %s", why);
 		if (f->has_re)
 			regfree(&f->re);
 		rc = regcomp(&f->re, e->value, REG_EXTENDED | REG_NOSUB);
@@ -323,6 +339,8 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 		if (f->pattern == NULL)
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	} else if (strcmp(e->key, "types") == 0) {
+		free_list(f->types, f->ntypes);
+		f->ntypes = 0;
 		n = split_list(e->value, &f->types);
 		if (n < 0)
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
@@ -803,7 +821,9 @@ check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
 		if (s != NULL) {
 			double d = strtod(s, &end);
 
-			if (*s == '\0' || *end != '\0' || d != d)
+			/* JSON has no infinity: "inf" and "1e999" are not
+			 * numbers it can hold. */
+			if (*s == '\0' || *end != '\0' || !isfinite(d))
 				return expected(f, "a number", v, err);
 			json_object_set_new(attrs, f->name, json_real(d));
 		} else if (!json_is_number(v))

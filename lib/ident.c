@@ -164,6 +164,10 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		/* China: back to the national form. */
 		rest += 2;
 		rlen -= 2;
+		/* None starts 00, which would read as an international
+		 * prefix when normalized again. */
+		if (rlen >= 2 && rest[0] == '0' && rest[1] == '0')
+			return bad(err, "a phone number", s, len);
 		/* A mobile is 11 digits from 1; anything else is a
 		 * landline, whose trunk 0 is not dialled from abroad. */
 		if (!(rlen == 11 && rest[0] == '1') && (rlen == 0 ||

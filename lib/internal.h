@@ -50,4 +50,12 @@ json_t *csm_json_fast(const char *text, size_t len, struct csm_buf *tmp);
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 
+/*
+ * Whether regcomp(3) may be given the extended regular expression
+ * s[0..len) (expr.c): NULL, or why not (a static message).  Patterns that
+ * glibc would take very long over, or exhaust memory or the stack on,
+ * are refused.
+ */
+const char *csm_re_check(const char *s, size_t len);
+
 #endif /* CSM_INTERNAL_H */

@@ -975,14 +975,20 @@ dec(char *p, int v, int n)
  * Writes t as RFC 3339 in zone tz (NULL is UTC) into buf, which has room
  * for 32 bytes, and returns the length (25).  An offset with seconds (local
  * mean time before 1900) is cut to whole minutes and the wall time shown
- * with it, so that the text still names the instant t.
+ * with it, so that the text still names the instant t.  An offset of a
+ * day or more, which a TZ string or TZif file may give but RFC 3339
+ * cannot write, is written as UTC.
  */
 size_t
 csm_time_format(int64_t t, const struct csm_tz *tz, char *buf)
 {
 	struct csm_tm tm;
-	int32_t off = csm_tz_offset(tz, t) / 60 * 60, a = off < 0 ? -off : off;
+	int32_t off = csm_tz_offset(tz, t) / 60 * 60, a;
 	char *p = buf;
+
+	if (off <= -DAY || off >= DAY)
+		off = 0;
+	a = off < 0 ? -off : off;
 
 	t = clamp(t, -TCLAMP, TCLAMP);
 	breakdown(clamp(t + off, LOCAL_MIN, LOCAL_MAX), off, &tm);

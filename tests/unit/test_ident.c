@@ -111,6 +111,13 @@ test_phone(void)
 	PHONE("138\x1b[2J12345678", "!not a phone number: "
 	    "\"138\\u001b[2J12345678\"");
 	PHONE("(0)20 7946 0958", "02079460958");
+	/* Found by tests/fuzz (fuzz_text): "0086 00..." came out as
+	 * "00...", which normalized again is another number ("+2760000");
+	 * no Chinese number starts 00. */
+	PHONE("008 6002760000", "!not a phone number: \"008 6002760000\"");
+	PHONE("+86 00 2760 0000", "!not a phone number: "
+	    "\"+86 00 2760 0000\"");
+	PHONE("002760000", "+2760000");
 }
 
 static void

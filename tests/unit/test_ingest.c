@@ -184,6 +184,20 @@ test_refused(void)
 	CHECK_INT(count("SELECT count(*) FROM tickets"), before + 2);
 	done(&r);
 
+	/* Found by tests/fuzz (fuzz_ingest): a new ticket in an unknown
+	 * status crashed the parser thread, which formats new tickets
+	 * ahead and asked for no reason. */
+	ingest("status.jsonl",
+	    "{\"type\":\"ticket\",\"source\":\"web\",\"status\":\"bogus\"}\n"
+	    "{\"type\":\"ticket\",\"source\":\"web\",\"status\":1}\n",
+	    &o, &r);
+	CHECK_INT(r.rc, 0);
+	CHECK_INT(r.stats.rejected, 2);
+	CHECK(strstr(r.rejects, "1:status: unknown status 'bogus'") != NULL);
+	CHECK(strstr(r.rejects, "2:status: unknown status '1'") != NULL);
+	CHECK_INT(count("SELECT count(*) FROM tickets"), before + 2);
+	done(&r);
+
 	/* Strict: the first refusal rolls everything back. */
 	o.strict = 1;
 	ingest("strict.jsonl",

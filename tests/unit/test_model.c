@@ -339,6 +339,13 @@ test_fields(void)
 	    "\"99999999999999999999\"}", out, sizeof(out), &err), -1);
 	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"weight\":\"heavy\"}", out,
 	    sizeof(out), &err), -1);
+	/* Found by tests/fuzz (fuzz_config): strtod reads these as
+	 * infinity, which JSON cannot hold, and the text stayed. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"weight\":\"inf\"}", out,
+	    sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "weight: expected a number, got \"inf\"");
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"weight\":\"1e999\"}",
+	    out, sizeof(out), &err), -1);
 	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"paid\":2}", out,
 	    sizeof(out), &err), -1);
 	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"due\":\"2026-02-30\"}",
@@ -376,6 +383,15 @@ test_field_errors(void)
 		    "test.conf:2:9: enum field 'x' needs 'values = a, b, c'"},
 		{"[field \"x\"]\n\tpattern = (\n",
 		    "test.conf:2:12: bad pattern:"},
+		/* Found by tests/fuzz (fuzz_config): glibc's regcomp took
+		 * gigabytes over this; patterns have the limits of '~'. */
+		{"[field \"x\"]\n\tpattern = ^S+++++++++++++++++++++N\n",
+		    "test.conf:2:12: bad pattern: repetition of a repetition"},
+		{"[field \"x\"]\n\tpattern = ((a{255}){255}){255}\n",
+		    "test.conf:2:12: bad pattern: regular expression too large"},
+		{"[field \"x\"]\n\tpattern = (a)\\1\n",
+		    "test.conf:2:12: bad pattern: back-references are not "
+		    "supported"},
 		{"[field \"x\"]\n\trequired = maybe\n",
 		    "test.conf:2:13: expected true or false, got 'maybe'"},
 		{"[field \"subject\"]\n\ttype = string\n",
@@ -400,6 +416,24 @@ test_field_errors(void)
 		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
 			fprintf(stderr, "  got %s\n", err.msg);
 		CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+		csm_model_free(m);
+	}
+	/* Found by tests/fuzz (fuzz_config): a second "values =" or
+	 * "types =" of a field leaked the first list (LeakSanitizer tells);
+	 * the last one wins. */
+	{
+		struct csm_model *m = model("[field \"c\"]\n\tvalues = a, b\n"
+		    "\ttypes = t1\n[field \"c\"]\n\tvalues = x\n"
+		    "\ttypes = t2, t3\n", &err);
+		char out[64];
+
+		CHECK(m != NULL);
+		CHECK_INT(check(m, CSM_KIND_TICKET, "t2", "{\"c\":\"a\"}", out,
+		    sizeof(out), &err), -1);
+		CHECK_INT(check(m, CSM_KIND_TICKET, "t3", "{\"c\":\"x\"}", out,
+		    sizeof(out), &err), 0);
+		CHECK_INT(check(m, CSM_KIND_TICKET, "t1", "{\"c\":\"a\"}", out,
+		    sizeof(out), &err), 0);
 		csm_model_free(m);
 	}
 	/* order_no is built into orders, so tickets may declare it. */

@@ -591,6 +591,18 @@ test_range(void)
 	    "(1970-01-01T00:00:01Z to 9999-12-30T00:00:00Z)");
 	csm_time_format(CSM_TIME_MAX, NULL, buf);
 	CHECK_STR(buf, "9999-12-30T00:00:00+00:00");
+	/* Found by tests/fuzz (fuzz_time): a TZ string may put a zone a
+	 * day or more from UTC, which RFC 3339 cannot write; such a time
+	 * is written in UTC, so that it reads back. */
+	{
+		struct csm_tz *far = csm_tz_load("XXX-24:30", &err);
+
+		CHECK(far != NULL);
+		CHECK_INT(csm_tz_offset(far, 0), 24 * 3600 + 1800);
+		CHECK_STR(tf(0, far, buf), "1970-01-01T00:00:00+00:00");
+		CHECK_INT(tp(buf, far), 0);
+		csm_tz_free(far);
+	}
 }
 
 static void
