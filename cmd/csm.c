@@ -75,10 +75,15 @@ backup(int argc, char **argv)
 	path = csm_store_path(db, &err);
 	if (path == NULL)
 		cmd_die_err(&err);
-	if (csm_store_backup(path, argv[optind], cmd_busy_ms(), &err) < 0)
-		cmd_die(csm_err_exit(err.code), "%s -> %s: %s",
-		    cmd_name(path, a, sizeof(a)),
+	if (csm_store_backup(path, argv[optind], cmd_busy_ms(), &err) < 0) {
+		const char *an = cmd_name(path, a, sizeof(a));
+
+		if (an != a)
+			snprintf(a, sizeof(a), "%s", an);
+		free(path);
+		cmd_die(csm_err_exit(err.code), "%s -> %s: %s", a,
 		    cmd_name(argv[optind], b, sizeof(b)), err.msg);
+	}
 	free(path);
 	return 0;
 }
