@@ -32,6 +32,17 @@ void fuzz_fail(const char *file, int line, const char *what)
  */
 const char *fuzz_file(int slot, const void *data, size_t size);
 
+struct csm_reader;
+struct csm_rec;
+/*
+ * The next good record of r (an input of size bytes) into rec: returns 1
+ * (rec->obj is the caller's), or 0 at the end, or -2 when reading must
+ * stop.  Checks the reader's contract on the way: a bad record (-1) has
+ * no object, a CSM_EDATA error with its line and a message; no record's
+ * raw bytes are longer than the input; every error has a message.
+ */
+int fuzz_next(struct csm_reader *r, size_t size, struct csm_rec *rec);
+
 /* A NUL-terminated copy of data[0..size) (new; free it). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
 

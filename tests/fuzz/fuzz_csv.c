@@ -55,21 +55,7 @@ read_all(const char *path, enum csm_fmt fmt, size_t size, struct run *run)
 
 	r = csm_reader_open(path, fmt, NULL, &err);
 	FUZZ_ASSERT(r != NULL);
-	for (;;) {
-		rc = csm_reader_next(r, &rec, &err);
-		if (rc == 0)
-			break;
-		FUZZ_ASSERT(rec.rawlen <= size);
-		if (rc == -2) {
-			FUZZ_ASSERT(err.msg[0] != '\0');
-			break;
-		}
-		if (rc == -1) {
-			FUZZ_ASSERT(rec.obj == NULL);
-			FUZZ_ASSERT(err.line >= 1 && err.msg[0] != '\0');
-			continue;
-		}
-		FUZZ_ASSERT(json_is_object(rec.obj) && rec.line >= 1);
+	while ((rc = fuzz_next(r, size, &rec)) == 1) {
 		json_object_foreach(rec.obj, k, v) {
 			FUZZ_ASSERT(json_is_string(v));
 			FUZZ_ASSERT(json_string_length(v) > 0);

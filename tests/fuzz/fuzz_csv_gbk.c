@@ -36,7 +36,6 @@ one(const char *path, enum csm_fmt fmt, const char *encoding, size_t size)
 	struct csm_reader *r;
 	struct csm_rec rec;
 	struct csm_err err;
-	int rc;
 
 	r = csm_reader_open(path, fmt, encoding, &err);
 	if (r == NULL) {
@@ -44,21 +43,7 @@ one(const char *path, enum csm_fmt fmt, const char *encoding, size_t size)
 		FUZZ_ASSERT(err.code == CSM_EUSAGE);
 		return;
 	}
-	for (;;) {
-		rc = csm_reader_next(r, &rec, &err);
-		if (rc == 0)
-			break;
-		FUZZ_ASSERT(rec.rawlen <= size);
-		if (rc == -2) {
-			FUZZ_ASSERT(err.msg[0] != '\0');
-			break;
-		}
-		if (rc == -1) {
-			FUZZ_ASSERT(rec.obj == NULL);
-			FUZZ_ASSERT(err.line >= 1 && err.msg[0] != '\0');
-			continue;
-		}
-		FUZZ_ASSERT(json_is_object(rec.obj) && rec.line >= 1);
+	while (fuzz_next(r, size, &rec) == 1) {
 		check_strings(rec.obj);
 		json_decref(rec.obj);
 	}

@@ -193,7 +193,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct csm_rec rec;
 	struct csm_err err;
 	const char *path;
-	int rc;
 
 	path = fuzz_file(0, data, size);
 	FUZZ_ASSERT(path != NULL);
@@ -202,22 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = csm_writer_new(NULL, CSM_FMT_JSONL, NULL, 0);
 	FUZZ_ASSERT(w != NULL);
 	memset(&table, 0, sizeof(table));
-	for (;;) {
-		rc = csm_reader_next(r, &rec, &err);
-		if (rc == 0)
-			break;
-		FUZZ_ASSERT(rec.rawlen <= size);
-		if (rc == -2) {
-			FUZZ_ASSERT(err.msg[0] != '\0');
-			break;
-		}
-		if (rc == -1) {
-			FUZZ_ASSERT(rec.obj == NULL);
-			FUZZ_ASSERT(err.code == CSM_EDATA);
-			FUZZ_ASSERT(err.line >= 1 && err.msg[0] != '\0');
-			continue;
-		}
-		FUZZ_ASSERT(rc == 1);
+	while (fuzz_next(r, size, &rec) == 1) {
 		check_record(w, &rec);
 		table_add(&table, rec.obj);
 		json_decref(rec.obj);

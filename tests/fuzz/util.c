@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csm.h"
 #include "fuzz.h"
 
 #define NSLOTS 4
@@ -117,4 +118,30 @@ fuzz_strndup(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/* The next good record, checking the reader's contract (see fuzz.h). */
+int
+fuzz_next(struct csm_reader *r, size_t size, struct csm_rec *rec)
+{
+	struct csm_err err;
+	int rc;
+
+	for (;;) {
+		rc = csm_reader_next(r, rec, &err);
+		if (rc == 0)
+			return 0;
+		FUZZ_ASSERT(rec->rawlen <= size);
+		if (rc == -2) {
+			FUZZ_ASSERT(err.msg[0] != '\0');
+			return -2;
+		}
+		if (rc == 1)
+			break;
+		FUZZ_ASSERT(rc == -1 && rec->obj == NULL);
+		FUZZ_ASSERT(err.code == CSM_EDATA);
+		FUZZ_ASSERT(err.line >= 1 && err.msg[0] != '\0');
+	}
+	FUZZ_ASSERT(json_is_object(rec->obj) && rec->line >= 1);
+	return 1;
 }
