@@ -86,12 +86,14 @@ cmd_usage_error(const char *fmt, ...)
 	exit(EX_USAGE_);
 }
 
-/* An escaped file name for messages. */
+/* An escaped file name for messages, always written into buf. */
 const char *
 cmd_name(const char *path, char *buf, size_t n)
 {
-	if (strcmp(path, "-") == 0)
-		return "stdin";
+	if (strcmp(path, "-") == 0) {
+		snprintf(buf, n, "stdin");
+		return buf;
+	}
 	return csm_escape(path, strlen(path), buf, n);
 }
 

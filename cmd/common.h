@@ -37,7 +37,8 @@ void cmd_die_err(const struct csm_err *err) __attribute__((noreturn));
 /* "prog: message" then "Try 'prog --help'." and exit 64. */
 void cmd_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
-/* A file name fit for a message (escaped; "stdin" for "-"). */
+/* A file name fit for a message (escaped; "stdin" for "-"), written into
+ * buf, which it returns. */
 const char *cmd_name(const char *path, char *buf, size_t n);
 /* Prints the long options of a getopt table, one a line (completion
  * helper, hidden --list-options). */

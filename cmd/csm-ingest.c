@@ -402,11 +402,9 @@ main(int argc, char **argv)
 		store = csm_store_open(path, 0, cmd_busy_ms(), &err);
 	if (store == NULL) {
 		char p[256];
-		const char *pn = cmd_name(path, p, sizeof(p));
 
 		/* Freed before exit, so that LeakSanitizer never sees it. */
-		if (pn != p)
-			snprintf(p, sizeof(p), "%s", pn);
+		cmd_name(path, p, sizeof(p));
 		free(path);
 		cmd_die(csm_err_exit(err.code), "%s: %s", p, err.msg);
 	}

@@ -76,10 +76,7 @@ backup(int argc, char **argv)
 	if (path == NULL)
 		cmd_die_err(&err);
 	if (csm_store_backup(path, argv[optind], cmd_busy_ms(), &err) < 0) {
-		const char *an = cmd_name(path, a, sizeof(a));
-
-		if (an != a)
-			snprintf(a, sizeof(a), "%s", an);
+		cmd_name(path, a, sizeof(a));
 		free(path);
 		cmd_die(csm_err_exit(err.code), "%s -> %s: %s", a,
 		    cmd_name(argv[optind], b, sizeof(b)), err.msg);

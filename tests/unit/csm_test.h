@@ -6,8 +6,12 @@
 #ifndef CSM_TEST_H
 #define CSM_TEST_H
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int csm_t_pass, csm_t_fail;
 
@@ -30,6 +34,36 @@ static int csm_t_pass, csm_t_fail;
 	else { csm_t_fail++; fprintf(stderr, \
 	    "%s:%d: FAIL: %s == %s\n  got:      %lld\n  expected: %lld\n", \
 	    __FILE__, __LINE__, #a, #b, csm_t_a, csm_t_b); } } while (0)
+
+/*
+ * Removes the directory path and everything in it (the mkdtemp directory
+ * of a test binary).  Returns rmdir's result for the directory itself.
+ */
+static inline int
+csm_t_rmtree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char sub[4096];
+	struct stat sb;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..")
+		    == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%.255s", path,
+		    de->d_name) >= sizeof(sub))
+			continue;
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			csm_t_rmtree(sub);
+		else
+			unlink(sub);
+	}
+	closedir(d);
+	return rmdir(path);
+}
 
 #define TEST_REPORT() (printf("%d passed, %d failed\n", csm_t_pass, \
 	csm_t_fail), csm_t_fail != 0)

@@ -206,16 +206,12 @@ test_commit_between_batches(void)
 int
 main(void)
 {
-	char cmd[128];
-
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
 	test_new_store_waits();
 	test_commit_between_batches();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

@@ -490,29 +490,6 @@ test_files(void)
 	CHECK_STR(err.msg, want);
 }
 
-static void
-cleanup(void)
-{
-	static const char *const names[] = {
-		"main.conf", "sub/one.conf", "sub/two.conf", "sub/bad.conf",
-		"abs.conf", "miss.conf", "bad-inc.conf", "loop-a.conf",
-		"loop-b.conf", "self.conf", "err.conf", "chain0.conf",
-		"chain1.conf", "chain2.conf", "chain3.conf", "chain4.conf",
-		"chain5.conf", "chain6.conf", "chain7.conf", "chain8.conf",
-		"chain9.conf", "chain10.conf",
-	};
-	char path[600];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/sub", dir);
-	rmdir(path);
-	CHECK_INT(rmdir(dir), 0);
-}
-
 int
 main(void)
 {
@@ -525,6 +502,6 @@ main(void)
 	test_get();
 	test_errors();
 	test_files();
-	cleanup();
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

@@ -537,22 +537,6 @@ test_cache_cycles(void)
 	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
 }
 
-static void
-cleanup(void)
-{
-	static const char *const names[] = {"csm.db", "csm.db-wal",
-		"csm.db-shm", "csm.db-journal", "cycle.db", "cycle.db-wal",
-		"cycle.db-shm", "cycle.db-journal"};
-	char path[600];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	CHECK_INT(rmdir(dir), 0);
-}
-
 int
 main(void)
 {
@@ -567,6 +551,6 @@ main(void)
 	test_cache_memory();
 	test_cache_store();
 	test_cache_cycles();
-	cleanup();
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

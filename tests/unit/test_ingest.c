@@ -385,12 +385,6 @@ main(void)
 	test_read_again();
 	csm_store_close(st, NULL);
 	csm_model_free(model);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

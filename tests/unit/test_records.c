@@ -1574,27 +1574,6 @@ roundtrip_one_column(void)
 	CHECK_INT(wrong, 0);
 }
 
-/* Removes dir and the files in it. */
-static void
-cleanup(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[600];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..")
-		    == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	CHECK_INT(rmdir(dir), 0);
-}
-
 int
 main(void)
 {
@@ -1623,6 +1602,6 @@ main(void)
 	roundtrip(CSM_FMT_CSV, CSM_W_BOM | CSM_W_CRLF, "rt-crlf.csv");
 	roundtrip(CSM_FMT_TSV, 0, "rt.tsv");
 	roundtrip_one_column();
-	cleanup();
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

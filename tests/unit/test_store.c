@@ -10,7 +10,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -664,31 +663,6 @@ test_bulk(void)
 	    mode_of(at("bulk.db-shm")) == 0600);
 }
 
-/* Removes dir and everything in it (two levels are enough here). */
-static void
-rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char sub[700];
-	struct stat sb;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..")
-		    == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
 int
 main(void)
 {
@@ -705,7 +679,7 @@ main(void)
 	test_internal();
 	test_bulk();
 	umask(old);
-	rm_tree(dir);
+	CHECK_INT(csm_t_rmtree(dir), 0);
 	CHECK(access(dir, F_OK) < 0);
 	return TEST_REPORT();
 }
