@@ -256,6 +256,10 @@ enum csm_fmt csm_writer_format(const struct csm_writer *w);
  * that uses a writer to format text; and dropping them. */
 const char *csm_writer_buffer(const struct csm_writer *w, size_t *len);
 void csm_writer_discard(struct csm_writer *w);
+/* A mark of what is buffered, and dropping what was added after it (a
+ * record taken back); marks are invalid after a flush. */
+size_t csm_writer_mark(const struct csm_writer *w);
+void csm_writer_rewind(struct csm_writer *w, size_t mark);
 /* Writes what is buffered (tables wait for csm_writer_finish).  Returns 0,
  * or -1 with err (CSM_EIO; a closed pipe gives CSM_EIO with errno EPIPE in
  * *eno when eno is not NULL). */
@@ -471,6 +475,175 @@ char *csm_store_check(struct csm_store *st, struct csm_err *err);
  */
 int csm_store_backup(const char *src, const char *dest, int busy_ms,
     struct csm_err *err);
+
+/*
+ * Tickets: the one write path.  A desk is a store, a model and what they
+ * need to change tickets (the identity cache, the output of changes).
+ * Every change to a ticket, from any tool, is made through it: the state
+ * machine and workflows of csm.conf(5) decide status moves, custom fields
+ * are checked against the ticket's stored type, and each change is
+ * appended to the events with who made it, when and why, in the caller's
+ * transaction (csm_store_begin .. csm_store_commit).  csm(7), TICKET API,
+ * shows a whole program.
+ *
+ * Writes return 1 when they changed something, 0 when there was nothing
+ * to change, and -1 with err: CSM_EDATA when the change is refused
+ * (nothing of it was written: the transaction may go on), anything else
+ * when the store failed (roll the transaction back).
+ */
+struct csm_desk;
+struct csm_ticket;
+struct csm_ticket_iter;
+
+/* Who makes a change, when, and why: the by, at and why of its events. */
+struct csm_actor {
+	const char	*by;		/* a person or a tool; NULL: the desk's */
+	int64_t		 at;		/* 0: the desk's now */
+	const char	*why;		/* what made it (a rule's name), or NULL */
+};
+
+/*
+ * A desk on st with model m (both borrowed for the desk's life).  by is
+ * the actor of changes that name none ("csm-route"; borrowed), now the
+ * time of changes that carry none.  Returns new, or NULL with err.
+ */
+struct csm_desk *csm_desk_new(struct csm_store *st, const struct csm_model *m,
+    const char *by, int64_t now, struct csm_err *err);
+void csm_desk_free(struct csm_desk *d);
+/*
+ * Writes a line to w (borrowed until the desk is freed or another writer
+ * is set; NULL: none) for every record a change creates or changes, as
+ * csm-ingest prints them: customers created or merged, follow-up and
+ * linked tickets, messages, events.  verbose also writes the unchanged.
+ */
+void csm_desk_output(struct csm_desk *d, struct csm_writer *w, int verbose);
+
+/*
+ * Loads ticket id, following merges to the ticket it now lives in unless
+ * exact.  Returns 1 and *t (new), 0 when there is no such ticket, or -1
+ * with err.
+ */
+int csm_ticket_load(struct csm_desk *d, int64_t id, int exact,
+    struct csm_ticket **t, struct csm_err *err);
+/* Loads the ticket of a channel's key (source, source_id); as above. */
+int csm_ticket_find(struct csm_desk *d, const char *source,
+    const char *source_id, struct csm_ticket **t, struct csm_err *err);
+void csm_ticket_free(struct csm_ticket *t);
+/* The ticket's id and customer id (0: none). */
+int64_t csm_ticket_id(const struct csm_ticket *t);
+int64_t csm_ticket_customer(const struct csm_ticket *t);
+/*
+ * The ticket as the record csm-ingest prints (id, customer, name, tier,
+ * org, its fields and times, reopens, merged_into, custom fields), without
+ * "op" and "type".  Borrowed: valid until t is changed or freed.  NULL
+ * with err when out of memory or the store fails.
+ */
+const json_t *csm_ticket_record(struct csm_desk *d, struct csm_ticket *t,
+    struct csm_err *err);
+/*
+ * The ticket's customer: id, name, tier, org, custom fields, identities
+ * (an object of arrays by kind) and the figures rules use: open_tickets
+ * (not resolved or closed, this one included), tickets_30d (created in
+ * the 30 days before the desk's now), orders, under_warranty (an order's
+ * warranty_until is after now).  An empty object when the ticket has no
+ * customer.  Borrowed, as csm_ticket_record.
+ */
+const json_t *csm_ticket_customer_record(struct csm_desk *d,
+    struct csm_ticket *t, struct csm_err *err);
+/*
+ * A lookup for struct csm_expr_ctx (arg: the ticket): "customer.NAME"
+ * names what csm_ticket_customer_record holds, other names fall through to
+ * the record.  With ctx.lookup = csm_ticket_lookup and ctx.arg = t,
+ * evaluate against csm_ticket_record(d, t).
+ */
+json_t *csm_ticket_lookup(void *t, const char *name);
+/* Evaluates e against the ticket with that lookup: 1, 0, or -1 with err. */
+int csm_ticket_match(struct csm_desk *d, struct csm_ticket *t,
+    const struct csm_expr *e, struct csm_err *err);
+
+/* Which tickets an iteration visits, in id order. */
+struct csm_ticket_query {
+	int			 open;		/* 1: not resolved, closed or
+						 * merged */
+	int64_t			 updated_since;	/* 0: any */
+	int64_t			 after;		/* ids above this */
+	const struct csm_expr	*where;		/* NULL: all (with lookup) */
+};
+/* Starts an iteration (q borrowed for its life).  new, or NULL with err. */
+struct csm_ticket_iter *csm_ticket_iter_new(struct csm_desk *d,
+    const struct csm_ticket_query *q, struct csm_err *err);
+/* The next ticket: 1 and *t (borrowed until the next call), 0 at the end,
+ * -1 with err.  Changing *t through the desk is allowed. */
+int csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **t,
+    struct csm_err *err);
+void csm_ticket_iter_free(struct csm_ticket_iter *it);
+
+/*
+ * A ticket's history: its events (as event records, see csm-records(5)),
+ * oldest first, then by id.  Returns 0 and *events (new array), or -1.
+ */
+int csm_ticket_events(struct csm_desk *d, int64_t id, json_t **events,
+    struct csm_err *err);
+/* Its messages, in the same way. */
+int csm_ticket_messages(struct csm_desk *d, int64_t id, json_t **messages,
+    struct csm_err *err);
+
+/*
+ * Changes fields of t: fields is an object of ticket fields as a ticket
+ * record carries them (status or stage through the state machine, tags
+ * as a whole, custom fields checked against the ticket's type; null
+ * clears a field).  All are checked before any is written.  1, 0 or -1.
+ */
+int csm_ticket_change(struct csm_desk *d, struct csm_ticket *t,
+    const json_t *fields, const struct csm_actor *who, struct csm_err *err);
+/* One field; value a string, number or null (borrowed). */
+int csm_ticket_set(struct csm_desk *d, struct csm_ticket *t,
+    const char *field, const json_t *value, const struct csm_actor *who,
+    struct csm_err *err);
+/* Adds (add 1) or removes (0) one tag.  1, 0 or -1. */
+int csm_ticket_tag(struct csm_desk *d, struct csm_ticket *t,
+    const char *tag, int add, const struct csm_actor *who,
+    struct csm_err *err);
+/*
+ * Creates a ticket from rec, a ticket record (borrowed): its customer is
+ * resolved from its identities as csm-ingest does.  A record whose source
+ * and source_id name a ticket that exists creates nothing: 0 and *t that
+ * ticket.  1 and *t (new) when created, -1 with err.
+ */
+int csm_ticket_create(struct csm_desk *d, const json_t *rec,
+    const struct csm_actor *who, struct csm_ticket **t, struct csm_err *err);
+/*
+ * Adds a message record (borrowed; "ticket" is t) to t: an agent's first
+ * public reply sets first_response_at and opens a new ticket, a
+ * customer's reopens a resolved one or starts a follow-up after the
+ * reopen window, auto replies never count as a response.  *mid (may be
+ * NULL) gets its id.  1 added, 0 the same message was there, -1.
+ */
+int csm_ticket_add_message(struct csm_desk *d, struct csm_ticket *t,
+    const json_t *msg, const struct csm_actor *who, int64_t *mid,
+    struct csm_err *err);
+/*
+ * Links t and ticket other both ways: kind is the link seen from t
+ * ("link", "task", "follow_up"), back the one seen from other ("link",
+ * "task_of", "follow_up_of").  1, 0 (linked already) or -1.
+ */
+int csm_ticket_link(struct csm_desk *d, struct csm_ticket *t, int64_t other,
+    const char *kind, const char *back, const struct csm_actor *who,
+    struct csm_err *err);
+/* Merges t into ticket into (closing t); refuses cycles and merged
+ * tickets.  1, 0 (merged there already) or -1. */
+int csm_ticket_merge(struct csm_desk *d, struct csm_ticket *t, int64_t into,
+    const struct csm_actor *who, struct csm_err *err);
+/*
+ * Appends an event to t's history that changes no field: action (say
+ * "sla_breach"), the unique key (NULL: none) and data (an object or NULL,
+ * borrowed).  With a key that is there already, nothing is written and 0
+ * is returned (the exactly-once guarantee of a cron sweep).  *eid (may be
+ * NULL) gets the event's id, the one there when 0.  1, 0 or -1.
+ */
+int csm_ticket_event(struct csm_desk *d, struct csm_ticket *t,
+    const char *action, const char *key, const json_t *data,
+    const struct csm_actor *who, int64_t *eid, struct csm_err *err);
 
 /*
  * Ingest: the one write path for records from outside.  A parser thread

@@ -414,15 +414,47 @@ rehash(struct csm_idcache *c)
 	return 0;
 }
 
-/* The customer (root) that holds an identity, or 0 if none does. */
+/* The customer (root) that holds an identity, or 0 if none does (or the
+ * cache does not know). */
 uint32_t
 csm_idcache_get(struct csm_idcache *c, int kind, const char *s, size_t len)
 {
 	struct slot *sl = find(c, hash(kind, s, len), kind, s, len);
 
-	if (sl == NULL || sl->off == 0)
+	if (sl == NULL || sl->off == 0 || sl->cust == 0)
 		return 0;
 	return csm_idcache_root(c, sl->cust);
+}
+
+/*
+ * Whether the cache knows who holds an identity: 1 and *cust (the root
+ * customer, 0 for nobody), or 0 when it must be looked up in the store.
+ * A loaded cache knows every identity.
+ */
+int
+csm_idcache_find(struct csm_idcache *c, int kind, const char *s, size_t len,
+    uint32_t *cust)
+{
+	struct slot *sl = find(c, hash(kind, s, len), kind, s, len);
+
+	*cust = 0;
+	if (sl == NULL || sl->off == 0)
+		return c->loaded;
+	if (sl->cust != 0)
+		*cust = csm_idcache_root(c, sl->cust);
+	return 1;
+}
+
+/* Notes a customer's parent (merged_into, 0 for none) and flags. */
+int
+csm_idcache_customer(struct csm_idcache *c, uint32_t cust, uint32_t parent,
+    unsigned flags)
+{
+	if (grow_cust(c, cust) < 0 || grow_cust(c, parent) < 0)
+		return -1;
+	c->parent[cust] = parent;
+	c->flags[cust] = (uint8_t)flags;
+	return 0;
 }
 
 /* Records that an identity belongs to cust.  0, or -1 out of memory. */

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "desk.h"
 
 #define CHUNK		256		/* records a chunk */
 #define NCHUNKS		16		/* chunks in flight (about 10 MB) */
@@ -53,7 +53,7 @@ struct queue {
 };
 
 struct csm_ingest {
-	struct csm_apply	 a;
+	struct csm_desk		*d;
 	struct csm_ingest_opts	 o;
 	struct csm_ingest_hooks	 h;
 	struct csm_prep_opts	 prep;
@@ -91,20 +91,16 @@ csm_ingest_new(struct csm_store *st, const struct csm_model *m,
 	if (ing == NULL)
 		goto nomem;
 	ing->chunks = calloc(NCHUNKS, sizeof(struct chunk));
-	ing->a.ids = csm_idcache_new();
-	if (ing->chunks == NULL || ing->a.ids == NULL)
+	ing->d = csm_desk_new(st, m, o->by ? o->by : "csm-ingest", o->now,
+	    err);
+	if (ing->chunks == NULL || ing->d == NULL)
 		goto nomem;
 	ing->o = *o;
 	if (ing->o.batch <= 0)
 		ing->o.batch = DEFAULT_BATCH;
 	if (h != NULL)
 		ing->h = *h;
-	ing->a.st = st;
-	ing->a.model = m;
-	ing->a.out = out;
-	ing->a.by = o->by ? o->by : "csm-ingest";
-	ing->a.verbose = o->verbose;
-	ing->a.now = o->now;
+	csm_desk_output(ing->d, out, o->verbose);
 	ing->prep.model = m;
 	ing->prep.kind = o->kind;
 	ing->prep.source = o->source;
@@ -115,7 +111,7 @@ csm_ingest_new(struct csm_store *st, const struct csm_model *m,
 nomem:
 	if (ing != NULL) {
 		free(ing->chunks);
-		csm_idcache_free(ing->a.ids);
+		csm_desk_free(ing->d);
 		free(ing);
 	}
 	csm_err_set(err, CSM_EINTERNAL, "out of memory");
@@ -133,14 +129,14 @@ csm_ingest_free(struct csm_ingest *ing)
 	if (ing == NULL)
 		return;
 	if (ing->in_txn)
-		csm_store_rollback(ing->a.st);
+		csm_store_rollback(ing->d->st);
 	for (i = 0; i < NCHUNKS; i++) {
 		chunk_reset(&ing->chunks[i]);
 		csm_arena_free(&ing->chunks[i].arena);
 		csm_buf_free(&ing->chunks[i].raw);
 	}
 	free(ing->chunks);
-	csm_idcache_free(ing->a.ids);
+	csm_desk_free(ing->d);
 	free(ing);
 }
 
@@ -153,7 +149,7 @@ csm_ingest_stats(const struct csm_ingest *ing, struct csm_ingest_stats *s)
 	*s = ing->stats;
 	for (k = 0; k < CSM_NKINDS; k++)
 		for (op = 0; op < 4; op++)
-			s->ops[k][op] = ing->a.counts[k][op];
+			s->ops[k][op] = ing->d->counts[k][op];
 }
 
 /* The parser thread. */
@@ -277,7 +273,7 @@ read_one(struct csm_ingest *ing, struct chunk *c, size_t i,
 		return 1;
 	}
 	if (pw != NULL)
-		csm_apply_prefmt(ing->a.model, ing->a.now, &c->items[i], pw,
+		csm_apply_prefmt(ing->d->model, ing->d->now, &c->items[i], pw,
 		    &c->arena);
 	c->state[i] = ST_OK;
 	return 1;
@@ -293,7 +289,7 @@ parser(void *arg)
 
 	/* The store thread is the slower one: give it JSONL lines of new
 	 * tickets ready but for their ids. */
-	if (csm_writer_format(ing->a.out) == CSM_FMT_JSONL)
+	if (csm_writer_format(ing->d->out) == CSM_FMT_JSONL)
 		pw = csm_writer_new(NULL, CSM_FMT_JSONL, NULL, 0);
 
 	while (rc > 0) {
@@ -322,15 +318,15 @@ begin(struct csm_ingest *ing, struct csm_err *err)
 {
 	if (ing->in_txn)
 		return 0;
-	if (csm_store_begin(ing->a.st, err) < 0)
+	if (csm_store_begin(ing->d->st, err) < 0)
 		return -1;
 	ing->in_txn = 1;
 	ing->in_batch = 0;
 	ing->txn_start = now_ns();
 	/* Another writer committed since our last look: the identities we
 	 * cached may be stale. */
-	if (csm_store_changed(ing->a.st))
-		csm_idcache_clear(ing->a.ids);
+	if (csm_store_changed(ing->d->st))
+		csm_idcache_clear(ing->d->ids);
 	return 0;
 }
 
@@ -339,7 +335,7 @@ flush(struct csm_ingest *ing, struct csm_err *err)
 {
 	int eno = 0;
 
-	if (csm_writer_flush(ing->a.out, &eno, err) == 0)
+	if (csm_writer_flush(ing->d->out, &eno, err) == 0)
 		return 0;
 	if (eno == EPIPE)
 		ing->stats.epipe = 1;
@@ -352,14 +348,14 @@ commit(struct csm_ingest *ing, struct csm_err *err)
 	if (!ing->in_txn)
 		return 0;
 	ing->in_txn = 0;
-	if (csm_store_commit(ing->a.st, err) < 0) {
-		csm_idcache_clear(ing->a.ids);
+	if (csm_store_commit(ing->d->st, err) < 0) {
+		csm_idcache_clear(ing->d->ids);
 		return -1;
 	}
 	/* Another writer may have committed since our COMMIT: this look
 	 * takes the news from begin(), so act on it here. */
-	if (csm_store_changed(ing->a.st))
-		csm_idcache_clear(ing->a.ids);
+	if (csm_store_changed(ing->d->st))
+		csm_idcache_clear(ing->d->ids);
 	return flush(ing, err);
 }
 
@@ -367,9 +363,9 @@ static void
 rollback(struct csm_ingest *ing)
 {
 	if (ing->in_txn)
-		csm_store_rollback(ing->a.st);
+		csm_store_rollback(ing->d->st);
 	ing->in_txn = 0;
-	csm_idcache_clear(ing->a.ids);
+	csm_idcache_clear(ing->d->ids);
 }
 
 static void
@@ -406,7 +402,7 @@ apply_chunk(struct csm_ingest *ing, struct chunk *c, struct csm_err *err)
 		if (begin(ing, err) < 0)
 			return -1;
 		csm_err_clear(err);
-		rc = csm_apply(&ing->a, &c->items[i], err);
+		rc = csm_apply(ing->d, &c->items[i], err);
 		if (rc == -2)
 			return -1;
 		if (rc == -1) {
@@ -420,13 +416,13 @@ apply_chunk(struct csm_ingest *ing, struct chunk *c, struct csm_err *err)
 		ing->in_batch++;
 		if (!ing->o.strict && !ing->o.dry_run &&
 		    (ing->in_batch >= ing->o.batch ||
-		    csm_writer_pending(ing->a.out) >= MAX_PENDING ||
+		    csm_writer_pending(ing->d->out) >= MAX_PENDING ||
 		    now_ns() - ing->txn_start > MAX_TXN_NS) &&
 		    commit(ing, err) < 0)
 			return -1;
 	}
 	if ((ing->o.strict || ing->o.dry_run) &&
-	    csm_writer_pending(ing->a.out) >= MAX_PENDING &&
+	    csm_writer_pending(ing->d->out) >= MAX_PENDING &&
 	    flush(ing, err) < 0)
 		return -1;
 	return 0;
@@ -449,7 +445,7 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 	pthread_cond_init(&ing->q.cv, NULL);
 	for (i = 0; i < NCHUNKS; i++)
 		ing->q.free[ing->q.nfree++] = &ing->chunks[i];
-	if (!ing->o.dry_run && csm_store_bulk_begin(ing->a.st, err) < 0)
+	if (!ing->o.dry_run && csm_store_bulk_begin(ing->d->st, err) < 0)
 		return -1;
 	if (pthread_create(&tid, NULL, parser, ing) != 0) {
 		pthread_mutex_destroy(&ing->q.mu);

@@ -47,6 +47,12 @@ void csm_arena_free(struct csm_arena *a);
  */
 json_t *csm_json_fast(const char *text, size_t len, struct csm_buf *tmp);
 
+/* A savepoint around one record, and its end (keep: release, else roll
+ * back to it).  0, or -1 with err. */
+int csm_store_savepoint(struct csm_store *st, struct csm_err *err);
+int csm_store_savepoint_end(struct csm_store *st, int keep,
+    struct csm_err *err);
+
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

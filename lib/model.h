@@ -19,7 +19,14 @@
 #define CSM_PROF_NAME	0x02
 #define CSM_PROF_TIER	0x04
 #define CSM_PROF_ORG	0x08
+#define CSM_PROF_ABSENT	0x10	/* looked up: no such customer */
 
+/*
+ * The identity cache.  Loaded whole (csm_idcache_load) it knows every
+ * identity and customer of the store; else it knows what was looked up
+ * and put, including identities nobody holds (put with cust 0) and
+ * customers by csm_idcache_customer.
+ */
 struct csm_idcache;
 
 struct csm_idcache *csm_idcache_new(void);
@@ -32,6 +39,10 @@ uint32_t csm_idcache_get(struct csm_idcache *c, int kind, const char *s,
     size_t len);
 int csm_idcache_put(struct csm_idcache *c, int kind, const char *s,
     size_t len, uint32_t cust);
+int csm_idcache_find(struct csm_idcache *c, int kind, const char *s,
+    size_t len, uint32_t *cust);
+int csm_idcache_customer(struct csm_idcache *c, uint32_t cust,
+    uint32_t parent, unsigned flags);
 int csm_idcache_merge(struct csm_idcache *c, uint32_t from, uint32_t into);
 uint32_t csm_idcache_root(struct csm_idcache *c, uint32_t cust);
 unsigned csm_idcache_flags(struct csm_idcache *c, uint32_t cust);
@@ -39,62 +50,32 @@ void csm_idcache_set_flags(struct csm_idcache *c, uint32_t cust,
     unsigned f);
 int csm_id_kind(const char *name);
 
-/* The fields a record may carry, one slot each in a prepared item. */
-enum csm_field {
-	F_SOURCE,
-	F_SOURCE_ID,
-	F_THREAD_ID,
-	F_TICKET_TYPE,
-	F_SUBJECT,
-	F_BODY,
-	F_STATUS,
-	F_PRIORITY,
-	F_CATEGORY,
-	F_PRODUCT,
-	F_REGION,
-	F_TAGS,
-	F_GROUP,
-	F_ASSIGNEE,
-	F_PHONE,
-	F_EMAIL,
-	F_WECHAT,
-	F_NAME,
-	F_TIER,
-	F_ORG,
-	F_CREATED_AT,
-	F_UPDATED_AT,
-	F_FIRST_RESPONSE_AT,
-	F_RESOLVED_AT,
-	F_CLOSED_AT,
-	F_ID,
-	F_TICKET,
-	F_CUSTOMER,
-	F_DIRECTION,
-	F_AUTHOR,
-	F_AT,
-	F_PUBLIC,
-	F_AUTO,
-	F_ACTION,
-	F_BY,
-	F_INTO,
-	F_KIND,
-	F_SCORE,
-	F_COMMENT,
-	F_ORDER_NO,
-	F_PURCHASED_AT,
-	F_WARRANTY_UNTIL,
-	F_WECOM,
-	F_DINGTALK,
-	F_WEIBO,
-	F_CRM_ID,
-	NFIELDS
+#include "fields.h"
+
+/* A field's definition (fields.h), indexed by slot. */
+struct csm_fdef {
+	const char	*name;
+	enum csm_ftype	 type;
+	unsigned	 kinds;		/* kinds that read it (1 << kind) */
+	unsigned	 derived;	/* kinds whose records print it, computed */
+	int		 idkind;	/* FV_IDENT: enum csm_idkind */
 };
+extern const struct csm_fdef csm_fdefs[NFIELDS];
 
 /* The record field name of a slot ("group" for F_GROUP). */
 const char *csm_field_name(int f);
 /* Whether name is a built-in field of records of kind (type, stage and the
  * fields prep.c knows for that kind). */
 int csm_field_builtin(int kind, const char *name);
+/* The slot of a field name, or -1. */
+int csm_field_slot(const char *name);
+/* Whether a name is reserved: a field of some record kind, or one the
+ * records csm prints carry ("op", "type", "stage", ...).  Custom fields
+ * may not take these names. */
+int csm_field_reserved(const char *name);
+
+/* Identities a record may carry (several of a kind in "identities"). */
+#define CSM_MAXIDS 16
 
 struct csm_val {
 	const char	*s;	/* text, NUL-terminated, in the item's arena */
@@ -118,7 +99,7 @@ struct csm_item {
 	int		 kind;		/* enum csm_kind */
 	long		 line;
 	struct csm_val	 v[NFIELDS];
-	struct csm_ident ids[CSM_NIDKINDS];
+	struct csm_ident ids[CSM_MAXIDS];
 	int		 nids;
 	const char	*attrs;		/* custom fields: a JSON object's text,
 					 * or NULL when there are none */
@@ -150,30 +131,18 @@ void csm_ref_format(char prefix, int64_t id, char *buf);
 /* Parses "T-42", "T-000042" or "42" for prefix 'T'; 0 if not one. */
 int64_t csm_ref_parse(char prefix, const char *s, size_t len);
 
-/* Counts of what an ingest did. */
-struct csm_ingest_stats;
-
-/* The store side of ingest. */
-struct csm_apply {
-	struct csm_store	*st;
-	const struct csm_model	*model;
-	struct csm_idcache	*ids;
-	struct csm_writer	*out;
-	const char		*by;		/* actor of the events */
-	int			 verbose;	/* emit unchanged records */
-	int64_t			 now;
-	uint64_t		 counts[CSM_NKINDS][4];	/* by kind, op */
-};
-
+/* What a record did, as counted and printed ("op"). */
 enum { OP_CREATED, OP_UPDATED, OP_MERGED, OP_UNCHANGED };
+
+struct csm_desk;
 
 /*
  * Applies a prepared item to the store inside the caller's transaction and
- * writes what changed to a->out.  Returns 0; -1 when the record is refused
- * (err, CSM_EDATA: nothing of it was written); -2 on a store error (err;
- * the transaction must be rolled back).
+ * writes what changed to the desk's output.  Returns 0; -1 when the
+ * record is refused (err, CSM_EDATA: nothing of it was written); -2 on a
+ * store error (err; the transaction must be rolled back).
  */
-int csm_apply(struct csm_apply *a, struct csm_item *it, struct csm_err *err);
+int csm_apply(struct csm_desk *d, struct csm_item *it, struct csm_err *err);
 /*
  * On the parser thread: formats it->pre, the fields of the JSONL line the
  * record prints if it creates a ticket, with w (a JSONL writer of the

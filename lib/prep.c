@@ -9,109 +9,7 @@
 
 #include "model.h"
 
-enum ftype {
-	T_TEXT,		/* a string (integers are taken as their digits) */
-	T_TIME,		/* RFC 3339, or integer seconds since the epoch */
-	T_BOOL,
-	T_INT,
-	T_TAGS,		/* array of strings, or "a;b;c" */
-	T_IDENT,	/* a customer identity */
-	T_REF_T,	/* a ticket: "T-000042" */
-	T_REF_C,	/* a customer: "C-000007" */
-	T_SELF		/* the record's own id: T- or C- by kind */
-};
-
-#define KT (1u << CSM_KIND_TICKET)
-#define KM (1u << CSM_KIND_MESSAGE)
-#define KE (1u << CSM_KIND_EVENT)
-#define KC (1u << CSM_KIND_CUSTOMER)
-#define KO (1u << CSM_KIND_ORDER)
-#define KS (1u << CSM_KIND_SURVEY)
-
-static const struct fdef {
-	const char	*name;
-	enum ftype	 type;
-	unsigned	 kinds;
-	int		 idkind;	/* T_IDENT: enum csm_idkind */
-} fdefs[NFIELDS] = {
-	[F_SOURCE] = {"source", T_TEXT, KT | KM | KE | KS, 0},
-	[F_SOURCE_ID] = {"source_id", T_TEXT, KT | KM | KE, 0},
-	[F_THREAD_ID] = {"thread_id", T_TEXT, KT | KM | KE | KS, 0},
-	[F_TICKET_TYPE] = {"ticket_type", T_TEXT, KT, 0},
-	[F_SUBJECT] = {"subject", T_TEXT, KT, 0},
-	[F_BODY] = {"body", T_TEXT, KT | KM, 0},
-	[F_STATUS] = {"status", T_TEXT, KT | KE, 0},
-	[F_PRIORITY] = {"priority", T_TEXT, KT | KE, 0},
-	[F_CATEGORY] = {"category", T_TEXT, KT, 0},
-	[F_PRODUCT] = {"product", T_TEXT, KT | KO, 0},
-	[F_REGION] = {"region", T_TEXT, KT, 0},
-	[F_TAGS] = {"tags", T_TAGS, KT, 0},
-	[F_GROUP] = {"group", T_TEXT, KT | KE, 0},
-	[F_ASSIGNEE] = {"assignee", T_TEXT, KT | KE, 0},
-	[F_PHONE] = {"phone", T_IDENT, KT | KC | KO, CSM_ID_PHONE},
-	[F_EMAIL] = {"email", T_IDENT, KT | KC | KO, CSM_ID_EMAIL},
-	[F_WECHAT] = {"wechat", T_IDENT, KT | KC | KO, CSM_ID_WECHAT},
-	[F_NAME] = {"name", T_TEXT, KT | KC, 0},
-	[F_TIER] = {"tier", T_TEXT, KT | KC, 0},
-	[F_ORG] = {"org", T_TEXT, KT | KC, 0},
-	[F_CREATED_AT] = {"created_at", T_TIME, KT | KC | KO, 0},
-	[F_UPDATED_AT] = {"updated_at", T_TIME, KT | KC | KO, 0},
-	[F_FIRST_RESPONSE_AT] = {"first_response_at", T_TIME, KT, 0},
-	[F_RESOLVED_AT] = {"resolved_at", T_TIME, KT, 0},
-	[F_CLOSED_AT] = {"closed_at", T_TIME, KT, 0},
-	[F_ID] = {"id", T_SELF, KT | KC, 0},
-	[F_TICKET] = {"ticket", T_REF_T, KM | KE | KS, 0},
-	[F_CUSTOMER] = {"customer", T_REF_C, KT | KC | KO, 0},
-	[F_DIRECTION] = {"direction", T_TEXT, KM, 0},
-	[F_AUTHOR] = {"author", T_TEXT, KM, 0},
-	[F_AT] = {"at", T_TIME, KM | KE | KS, 0},
-	[F_PUBLIC] = {"public", T_BOOL, KM, 0},
-	[F_AUTO] = {"auto", T_BOOL, KM, 0},
-	[F_ACTION] = {"action", T_TEXT, KE, 0},
-	[F_BY] = {"by", T_TEXT, KE, 0},
-	[F_INTO] = {"into", T_REF_T, KE, 0},
-	[F_KIND] = {"kind", T_TEXT, KS, 0},
-	[F_SCORE] = {"score", T_INT, KS, 0},
-	[F_COMMENT] = {"comment", T_TEXT, KS, 0},
-	[F_ORDER_NO] = {"order_no", T_TEXT, KO, 0},
-	[F_PURCHASED_AT] = {"purchased_at", T_TIME, KO, 0},
-	[F_WARRANTY_UNTIL] = {"warranty_until", T_TIME, KO, 0},
-	[F_WECOM] = {"wecom", T_IDENT, KT | KC | KO, CSM_ID_WECOM},
-	[F_DINGTALK] = {"dingtalk", T_IDENT, KT | KC | KO, CSM_ID_DINGTALK},
-	[F_WEIBO] = {"weibo", T_IDENT, KT | KC | KO, CSM_ID_WEIBO},
-	[F_CRM_ID] = {"crm_id", T_IDENT, KT | KC | KO, CSM_ID_CRM},
-};
-
-/* The record field name of a slot. */
-const char *
-csm_field_name(int f)
-{
-	return f >= 0 && f < NFIELDS ? fdefs[f].name : NULL;
-}
-
-/* A slot from a field name (a small perfect-enough lookup), or -1. */
-static int
-slot_of(const char *key)
-{
-	int f;
-
-	for (f = 0; f < NFIELDS; f++)
-		if (fdefs[f].name[0] == key[0] &&
-		    strcmp(fdefs[f].name, key) == 0)
-			return f;
-	return -1;
-}
-
-/* Whether name is built in for records of kind. */
-int
-csm_field_builtin(int kind, const char *name)
-{
-	int f = slot_of(name);
-
-	if (strcmp(name, "type") == 0 || strcmp(name, "stage") == 0)
-		return 1;
-	return f >= 0 && (fdefs[f].kinds & (1u << kind)) != 0;
-}
+#define fdefs csm_fdefs
 
 /* Formats a reference such as "T-000042" into buf. */
 void
@@ -139,6 +37,17 @@ csm_ref_parse(char prefix, const char *s, size_t len)
 	}
 	return v;
 }
+
+static int
+nomem_(struct csm_err *err)
+{
+	return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+}
+
+/* The prefix of a record's own id, by kind. */
+static const char self_prefix[CSM_NKINDS] = {
+	0, 'T', 'M', 'E', 'C', 0, 'S'
+};
 
 static int
 field_err(struct csm_err *err, const char *field, const char *what,
@@ -248,13 +157,20 @@ set_int(struct csm_item *it, int f, json_t *v, struct csm_err *err)
 	const char *s;
 	char *end;
 	long long n;
+	double d;
 
 	if (json_is_integer(v))
 		n = json_integer_value(v);
-	else if (json_is_real(v) && json_real_value(v) ==
-	    (double)(long long)json_real_value(v))
-		n = (long long)json_real_value(v);
-	else if (json_is_string(v)) {
+	else if (json_is_real(v)) {
+		/* Only a real that is an integer in range: casting any other
+		 * is undefined. */
+		d = json_real_value(v);
+		if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) ||
+		    d != (double)(long long)d)
+			return field_err(err, fdefs[f].name,
+			    "expected an integer", v);
+		n = (long long)d;
+	} else if (json_is_string(v)) {
 		s = json_string_value(v);
 		errno = 0;
 		n = strtoll(s, &end, 10);
@@ -307,6 +223,14 @@ set_tags(struct csm_arena *ar, struct csm_item *it, json_t *v,
 				return field_err(err, "tags", "expected "
 				    "strings", e);
 			}
+			/* CSV joins tags with ';': one containing it could
+			 * not be read back whole. */
+			if (memchr(json_string_value(e), ';',
+			    json_string_length(e)) != NULL) {
+				json_decref(arr);
+				return field_err(err, "tags", "a tag cannot "
+				    "contain ';'", e);
+			}
 			if (json_string_length(e) > 0)
 				json_array_append(arr, e);
 		}
@@ -323,32 +247,176 @@ set_tags(struct csm_arena *ar, struct csm_item *it, json_t *v,
 	return 0;
 }
 
+/* Appends a normalized identity, once.  0, or -1 with err. */
+static int
+add_ident(struct csm_item *it, int kind, const char *value, size_t len,
+    struct csm_err *err)
+{
+	int i;
+
+	for (i = 0; i < it->nids; i++)
+		if (it->ids[i].kind == kind && it->ids[i].len == len &&
+		    memcmp(it->ids[i].value, value, len) == 0)
+			return 0;
+	if (it->nids == CSM_MAXIDS)
+		return csm_err_set(err, CSM_EDATA, "identities: more than %d",
+		    CSM_MAXIDS);
+	it->ids[it->nids].kind = kind;
+	it->ids[it->nids].value = value;
+	it->ids[it->nids].len = len;
+	it->nids++;
+	return 0;
+}
+
+/* Normalizes an identity into the arena: 0 and *out, or -1 with err
+ * naming field. */
+static int
+norm_ident(struct csm_arena *ar, int kind, const char *field, const char *s,
+    size_t len, const char **out, size_t *outlen, struct csm_err *err)
+{
+	char norm[320], msg[sizeof(err->msg)];
+	int n;
+
+	n = csm_id_norm(kind, s, len, norm, sizeof(norm), err);
+	if (n < 0) {
+		memcpy(msg, err->msg, sizeof(msg));
+		return csm_err_set(err, CSM_EDATA, "%s: %s", field, msg);
+	}
+	if ((size_t)n == len && memcmp(norm, s, len) == 0) {
+		*out = s;
+	} else if ((*out = csm_arena_strndup(ar, norm, (size_t)n)) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	*outlen = (size_t)n;
+	return 0;
+}
+
 static int
 set_ident(struct csm_arena *ar, struct csm_item *it, int f, json_t *v,
     struct csm_err *err)
 {
-	char norm[320], msg[sizeof(err->msg)];
-	int n, k = fdefs[f].idkind;
+	const char *s;
+	size_t len;
 
 	if (set_text(ar, it, f, v, err) < 0)
 		return -1;
 	if (!it->v[f].set)
 		return 0;
-	n = csm_id_norm(k, it->v[f].s, it->v[f].len, norm, sizeof(norm), err);
-	if (n < 0) {
-		memcpy(msg, err->msg, sizeof(msg));
-		return csm_err_set(err, CSM_EDATA, "%s: %s", fdefs[f].name, msg);
+	if (norm_ident(ar, fdefs[f].idkind, fdefs[f].name, it->v[f].s,
+	    it->v[f].len, &s, &len, err) < 0)
+		return -1;
+	it->v[f].s = s;
+	it->v[f].len = (uint32_t)len;
+	return add_ident(it, fdefs[f].idkind, s, len, err);
+}
+
+/*
+ * "identities": {"phone": ["13812345678"], "email": [...]} as customer
+ * records print them, so that one read back finds its customer.
+ */
+static int
+set_idents(struct csm_arena *ar, struct csm_item *it, json_t *v,
+    struct csm_err *err)
+{
+	const char *name, *s;
+	json_t *vals, *e;
+	size_t i, len;
+	int kind;
+
+	if (json_is_string(v)) {
+		/* CSV: the object as JSON text. */
+		json_t *o = json_loads(json_string_value(v), 0, NULL);
+		int rc;
+
+		if (o == NULL || !json_is_object(o)) {
+			json_decref(o);
+			return field_err(err, "identities", "expected an "
+			    "object of identities by kind", v);
+		}
+		rc = set_idents(ar, it, o, err);
+		json_decref(o);
+		return rc;
 	}
-	if ((size_t)n != it->v[f].len || memcmp(norm, it->v[f].s, n) != 0) {
-		it->v[f].s = csm_arena_strndup(ar, norm, (size_t)n);
-		if (it->v[f].s == NULL)
-			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
-		it->v[f].len = (uint32_t)n;
+	if (!json_is_object(v))
+		return field_err(err, "identities", "expected an object of "
+		    "identities by kind", v);
+	json_object_foreach(v, name, vals) {
+		kind = csm_id_kind(name);
+		if (kind < 0)
+			return csm_err_set(err, CSM_EDATA, "identities: "
+			    "unknown kind '%.40s'", name);
+		if (json_is_string(vals)) {
+			s = json_string_value(vals);
+			if (norm_ident(ar, kind, "identities", s,
+			    json_string_length(vals), &s, &len, err) < 0 ||
+			    (s == json_string_value(vals) && (s =
+			    csm_arena_strndup(ar, s, len)) == NULL) ||
+			    add_ident(it, kind, s, len, err) < 0)
+				return err->code ? -1 : nomem_(err);
+			continue;
+		}
+		if (!json_is_array(vals))
+			return field_err(err, "identities", "expected arrays "
+			    "of identities", vals);
+		json_array_foreach(vals, i, e) {
+			if (!json_is_string(e))
+				return field_err(err, "identities", "expected "
+				    "strings", e);
+			s = csm_arena_strndup(ar, json_string_value(e),
+			    json_string_length(e));
+			if (s == NULL)
+				return nomem_(err);
+			if (norm_ident(ar, kind, "identities", s,
+			    json_string_length(e), &s, &len, err) < 0 ||
+			    add_ident(it, kind, s, len, err) < 0)
+				return -1;
+		}
 	}
-	it->ids[it->nids].kind = k;
-	it->ids[it->nids].value = it->v[f].s;
-	it->ids[it->nids].len = (size_t)n;
-	it->nids++;
+	return 0;
+}
+
+/* The custom fields object, made on first use.  Borrowed, or NULL. */
+static json_t *
+attrs_of(json_t **attrs)
+{
+	if (*attrs == NULL)
+		*attrs = json_object();
+	return *attrs;
+}
+
+/*
+ * "attrs": the custom fields as one value, as CSV and tables print them
+ * (a JSON object's text) so that they never fill a built-in column.  Its
+ * members become custom fields unless the record names them itself.
+ */
+static int
+set_attrs(json_t *attrs, json_t *v, struct csm_err *err)
+{
+	json_t *o = v, *e;
+	const char *k;
+
+	if (attrs == NULL)
+		return nomem_(err);
+	if (json_is_null(v) || (json_is_string(v) &&
+	    json_string_length(v) == 0))
+		return 0;
+	if (json_is_string(v))
+		o = json_loads(json_string_value(v), 0, NULL);
+	if (o == NULL || !json_is_object(o)) {
+		if (o != v)
+			json_decref(o);
+		return field_err(err, "attrs", "expected an object of custom "
+		    "fields", v);
+	}
+	json_object_foreach(o, k, e)
+		if (csm_field_reserved(k)) {
+			if (o != v)
+				json_decref(o);
+			return csm_err_set(err, CSM_EDATA, "attrs: '%.40s' is a "
+			    "built-in field, not a custom one", k);
+		} else if (json_object_get(attrs, k) == NULL && !json_is_null(e))
+			json_object_set(attrs, k, e);
+	if (o != v)
+		json_decref(o);
 	return 0;
 }
 
@@ -377,11 +445,28 @@ set_ref(struct csm_item *it, int f, char prefix, json_t *v,
 
 /* Two 64-bit FNV-style hashes of the record's canonical text. */
 static void
-content_key(struct csm_item *it, const json_t *obj)
+content_key(struct csm_item *it, const json_t *obj, unsigned bit)
 {
-	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *copy = NULL, *v;
+	const char *k;
+	char *text;
 	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
 	size_t i;
+	int f;
+
+	/* What the store computed ("op" of a record read back) is not
+	 * content: leave it out, so the record's key is the one it had. */
+	json_object_foreach((json_t *)(uintptr_t)obj, k, v) {
+		f = csm_field_slot(k);
+		if (f < 0 || !(fdefs[f].derived & bit))
+			continue;
+		if (copy == NULL && (copy = json_copy((json_t *)(uintptr_t)
+		    obj)) == NULL)
+			break;
+		json_object_del(copy, k);
+	}
+	text = json_dumps(copy ? copy : obj, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
 
 	for (i = 0; text != NULL && text[i] != '\0'; i++) {
 		a = (a ^ (unsigned char)text[i]) * 0x100000001b3ULL;
@@ -595,11 +680,18 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 		v = json_object_iter_value(iter);
 		if (strcmp(key, "type") == 0 || strcmp(key, "stage") == 0)
 			continue;
-		f = slot_of(key);
+		f = csm_field_slot(key);
+		if (f >= 0 && (fdefs[f].derived & bit))
+			continue;	/* computed by the store: read back */
+		if (f == F_ATTRS) {
+			rc = set_attrs(attrs_of(&attrs), v, err);
+			continue;
+		}
 		if (f < 0 || !(fdefs[f].kinds & bit)) {
-			if (attrs == NULL && (attrs = json_object()) == NULL)
+			if (attrs_of(&attrs) == NULL)
 				return csm_err_set(err, CSM_EINTERNAL,
 				    "out of memory");
+			/* An explicit field wins over "attrs". */
 			if (!json_is_null(v))
 				json_object_set(attrs, key, v);
 			continue;
@@ -607,33 +699,37 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 		if (json_is_null(v))
 			continue;
 		switch (fdefs[f].type) {
-		case T_TEXT:
+		case FV_DERIVED:
+			break;
+		case FV_TEXT:
 			rc = set_text(ar, it, f, v, err);
 			break;
-		case T_TIME:
+		case FV_TIME:
 			rc = set_time(o, it, f, v, err);
 			break;
-		case T_BOOL:
+		case FV_BOOL:
 			rc = set_bool(it, f, v, err);
 			break;
-		case T_INT:
+		case FV_INT:
 			rc = set_int(it, f, v, err);
 			break;
-		case T_TAGS:
+		case FV_TAGS:
 			rc = set_tags(ar, it, v, err);
 			break;
-		case T_IDENT:
+		case FV_IDENT:
 			rc = set_ident(ar, it, f, v, err);
 			break;
-		case T_REF_T:
+		case FV_REF_T:
 			rc = set_ref(it, f, 'T', v, err);
 			break;
-		case T_REF_C:
+		case FV_REF_C:
 			rc = set_ref(it, f, 'C', v, err);
 			break;
-		case T_SELF:
-			rc = set_ref(it, f, k == CSM_KIND_CUSTOMER ? 'C' : 'T',
-			    v, err);
+		case FV_IDENTS:
+			rc = set_idents(ar, it, v, err);
+			break;
+		case FV_SELF:
+			rc = set_ref(it, f, self_prefix[k], v, err);
 			break;
 		}
 	}
@@ -646,6 +742,6 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 	if (rc < 0)
 		return -1;
 	if (!it->v[F_SOURCE_ID].set && !it->v[F_ID].set)
-		content_key(it, obj);
+		content_key(it, obj, bit);
 	return 0;
 }

@@ -18,7 +18,7 @@
 
 #include "internal.h"
 
-#define NSTMT 128	/* statement cache slots (power of two) */
+#define NSTMT 64	/* first statement cache slots (power of two) */
 #define WAL_LIMIT 65536	/* frames (256 MB) before the writer waits */
 #define WAL_STEP 4096	/* frames (16 MB) between background checkpoints */
 
@@ -49,7 +49,8 @@ struct csm_store {
 	int		 readonly;
 	int		 version;	/* schema version found at open */
 	int		 data_version;
-	struct stmt_slot slots[NSTMT];
+	struct stmt_slot *slots;	/* open addressing by the SQL's address */
+	size_t		 nslots, nused;
 };
 
 /*
@@ -157,6 +158,28 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  key TEXT NOT NULL,"
 	"  PRIMARY KEY (kind, key)) WITHOUT ROWID;",
+	/* 3 -> 4: the ticket API.  Why a change was made (a rule's name);
+	 * links between tickets both ways, kept from the link events so
+	 * far ("link", "follow_up" and "follow_up_of"). */
+	"ALTER TABLE events ADD COLUMN why TEXT;"
+	"CREATE TABLE links ("
+	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
+	"  other INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (ticket, other, kind)) WITHOUT ROWID;"
+	"CREATE INDEX links_other ON links(other);"
+	"INSERT OR IGNORE INTO links (ticket, other, kind, at)"
+	"  SELECT e.ticket, CAST(substr(e.new, 3) AS INTEGER), e.field, e.at"
+	"  FROM events e WHERE e.action = 'link' AND e.ticket IS NOT NULL"
+	"  AND e.new LIKE 'T-%' AND CAST(substr(e.new, 3) AS INTEGER) IN"
+	"  (SELECT id FROM tickets);"
+	"INSERT OR IGNORE INTO links (ticket, other, kind, at)"
+	"  SELECT id, merged_into, 'merged_into', updated_at FROM tickets"
+	"  WHERE merged_into IS NOT NULL;"
+	"INSERT OR IGNORE INTO links (ticket, other, kind, at)"
+	"  SELECT merged_into, id, 'merged_from', updated_at FROM tickets"
+	"  WHERE merged_into IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -193,6 +216,9 @@ csm_store_sqlerr(struct csm_store *st, int rc, struct csm_err *err)
 		    "another process); try again later");
 	if (prim == SQLITE_FULL || prim == SQLITE_IOERR)
 		return csm_err_set(err, CSM_EIO, "store: %s",
+		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	if (prim == SQLITE_CONSTRAINT)
+		return csm_err_set(err, CSM_EDATA, "the store refused it: %s",
 		    st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
 		return csm_err_set(err, CSM_ECANTCREAT, "not a csm store: %s",
@@ -494,7 +520,8 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 	}
 	if (exec(st, "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = -32768;"
-	    "PRAGMA journal_size_limit = 67108864", err) < 0)
+	    "PRAGMA journal_size_limit = 67108864;"
+	    "PRAGMA temp_store = MEMORY", err) < 0)
 		goto fail;
 	if (migrate(st, err) < 0)
 		goto fail;
@@ -515,8 +542,9 @@ csm_store_close(struct csm_store *st, struct csm_err *err)
 		return 0;
 	csm_store_bulk_end(st);
 	free(st->path);
-	for (i = 0; i < NSTMT; i++)
+	for (i = 0; i < (int)st->nslots; i++)
 		sqlite3_finalize(st->slots[i].stmt);
+	free(st->slots);
 	rc = sqlite3_close(st->db);
 	free(st);
 	if (rc != SQLITE_OK)
@@ -691,7 +719,7 @@ reset_all(struct csm_store *st)
 {
 	int i;
 
-	for (i = 0; i < NSTMT; i++)
+	for (i = 0; i < (int)st->nslots; i++)
 		if (st->slots[i].stmt != NULL)
 			sqlite3_reset(st->slots[i].stmt);
 }
@@ -707,6 +735,35 @@ csm_store_commit(struct csm_store *st, struct csm_err *err)
 	}
 	bulk_throttle(st);
 	return 0;
+}
+
+/*
+ * A savepoint around one record's writes, and its end: release (keep the
+ * writes) or roll back to it.  0, or -1 with err.
+ */
+int
+csm_store_savepoint(struct csm_store *st, struct csm_err *err)
+{
+	sqlite3_stmt *s = csm_store_stmt(st, "SAVEPOINT csm_record", err);
+
+	return s == NULL ? -1 : csm_store_done(st, s, err);
+}
+
+int
+csm_store_savepoint_end(struct csm_store *st, int keep,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (keep) {
+		s = csm_store_stmt(st, "RELEASE csm_record", err);
+		return s == NULL ? -1 : csm_store_done(st, s, err);
+	}
+	s = csm_store_stmt(st, "ROLLBACK TO csm_record", err);
+	if (s == NULL || csm_store_done(st, s, err) < 0)
+		return -1;
+	s = csm_store_stmt(st, "RELEASE csm_record", err);
+	return s == NULL ? -1 : csm_store_done(st, s, err);
 }
 
 /* ROLLBACK, if a transaction is open. */
@@ -734,38 +791,75 @@ csm_store_changed(struct csm_store *st)
 	return 1;
 }
 
+static size_t
+slot_hash(const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
+	return (size_t)(h >> 7);
+}
+
+/* The slot of sql in a table of n slots: its own, or the free one. */
+static struct stmt_slot *
+slot_find(struct stmt_slot *slots, size_t n, const char *sql)
+{
+	size_t i = slot_hash(sql) & (n - 1);
+
+	while (slots[i].sql != NULL && slots[i].sql != sql)
+		i = (i + 1) & (n - 1);
+	return &slots[i];
+}
+
+/* Doubles the cache (it never fills: at most half its slots are used). */
+static int
+slots_grow(struct csm_store *st)
+{
+	size_t n = st->nslots ? st->nslots * 2 : NSTMT, i;
+	struct stmt_slot *slots = calloc(n, sizeof(*slots));
+
+	if (slots == NULL)
+		return -1;
+	for (i = 0; i < st->nslots; i++)
+		if (st->slots[i].sql != NULL)
+			*slot_find(slots, n, st->slots[i].sql) = st->slots[i];
+	free(st->slots);
+	st->slots = slots;
+	st->nslots = n;
+	return 0;
+}
+
 /* A cached statement for the literal sql (reset, bindings cleared). */
 sqlite3_stmt *
 csm_store_stmt(struct csm_store *st, const char *sql, struct csm_err *err)
 {
-	uintptr_t h = (uintptr_t)sql;
-	size_t i, k;
+	struct stmt_slot *sl;
 	int rc;
 
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
-	for (k = 0; k < NSTMT; k++) {
-		i = (size_t)((h >> 7) + k) & (NSTMT - 1);
-		if (st->slots[i].sql == sql) {
-			sqlite3_reset(st->slots[i].stmt);
-			sqlite3_clear_bindings(st->slots[i].stmt);
-			return st->slots[i].stmt;
+	if (st->nslots > 0) {
+		sl = slot_find(st->slots, st->nslots, sql);
+		if (sl->sql == sql) {
+			sqlite3_reset(sl->stmt);
+			sqlite3_clear_bindings(sl->stmt);
+			return sl->stmt;
 		}
-		if (st->slots[i].sql == NULL)
-			break;
 	}
-	if (k == NSTMT) {
-		csm_err_set(err, CSM_EINTERNAL, "statement cache full");
+	if ((st->nused + 1) * 2 > st->nslots && slots_grow(st) < 0) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	sl = slot_find(st->slots, st->nslots, sql);
 	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st->slots[i].stmt, NULL);
+	    &sl->stmt, NULL);
 	if (rc != SQLITE_OK) {
+		sl->stmt = NULL;
 		csm_store_sqlerr(st, rc, err);
 		return NULL;
 	}
-	st->slots[i].sql = sql;
-	return st->slots[i].stmt;
+	sl->sql = sql;
+	st->nused++;
+	return sl->stmt;
 }
 
 /* Steps a statement that returns no rows.  0, or -1 with err. */

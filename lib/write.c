@@ -618,6 +618,31 @@ csm_writer_discard(struct csm_writer *w)
 	w->out.len = 0;
 }
 
+/* A mark of what is buffered: bytes (or table cells) and whether the
+ * header was written, in the low bit. */
+size_t
+csm_writer_mark(const struct csm_writer *w)
+{
+	size_t n = w->fmt == CSM_FMT_TABLE ? w->ncells : w->out.len;
+
+	return n * 2 + (w->started != 0);
+}
+
+/* Drops what was added after mark. */
+void
+csm_writer_rewind(struct csm_writer *w, size_t mark)
+{
+	size_t n = mark / 2;
+
+	if (w->fmt == CSM_FMT_TABLE) {
+		while (w->ncells > n)
+			free(w->cells[--w->ncells]);
+	} else if (n <= w->out.len)
+		w->out.len = n;
+	if (!(mark & 1))
+		w->started = 0;
+}
+
 /*
  * Writes out what is buffered.  Returns 0, or -1 with err and the errno in
  * *eno (EPIPE when the reader went away).

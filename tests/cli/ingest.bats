@@ -594,10 +594,11 @@ tickets() {
 	    >"$TMP/f.jsonl"
 	run2 csm-ingest --db "$DB" -c "$TMP/w.conf" "$TMP/f.jsonl"
 	[ "$status" -eq 0 ]
-	[ "$(q 'SELECT id, source, source_id, stage, status, subject FROM tickets ORDER BY id' | tr '\n' ' ')" = "1|chat|c1|关闭|closed|坏了 2|chat|followup:m1|受理|new|Re: 坏了 " ]
+	[ "$(q 'SELECT id, source, source_id, stage, status, subject FROM tickets ORDER BY id' | tr '\n' ' ')" = "1|chat|c1|关闭|closed|坏了 2|chat|followup:chat:m1|受理|new|Re: 坏了 " ]
 	# Both messages went to the follow-up; the second by its thread.
 	[ "$(q 'SELECT group_concat(ticket) FROM messages')" = "2,2" ]
-	[ "$(q "SELECT ticket || ':' || field || '=' || new FROM events WHERE action = 'link' ORDER BY id" | tr '\n' ' ')" = "2:follow_up_of=T-000001 1:follow_up=T-000002 " ]
+	[ "$(q "SELECT ticket || ':' || field || '=' || new FROM events WHERE action = 'link' ORDER BY id" | tr '\n' ' ')" = "1:follow_up=T-000002 2:follow_up_of=T-000001 " ]
+	[ "$(q "SELECT ticket || ':' || kind || '=' || other FROM links ORDER BY ticket" | tr '\n' ' ')" = "1:follow_up=2 2:follow_up_of=1 " ]
 }
 
 @test "an order first without a customer is linked when one appears" {
@@ -696,7 +697,7 @@ tickets() {
 	[ "$(q "SELECT source_id || ':' || priority FROM tickets ORDER BY id" | tr '\n' ' ')" = "r1:high r3:normal " ]
 }
 
-@test "reopen needs a resolved or closed ticket; an event that changes nothing is history only" {
+@test "reopen needs a resolved or closed ticket; an event that changes nothing writes nothing" {
 	printf '%s\n' \
 	    '{"type":"ticket","source":"web","source_id":"a","thread_id":"a","assignee":"al","created_at":"2026-11-01T00:00:00Z"}' \
 	    '{"type":"event","source":"web","thread_id":"a","action":"reopen","at":"2026-11-01T01:00:00Z"}' \
@@ -705,10 +706,18 @@ tickets() {
 	run2 ingest "$TMP/e.jsonl"
 	[ "$status" -eq 65 ]
 	[[ "$err" == *"e.jsonl:2: action: only a resolved or closed ticket can be reopened, not one in 'new'"* ]]
-	# The assign to whom it already had: an event line, no ticket line.
-	[ "$(printf '%s\n' "$out" | jq -r '.op + " " + .type' | tr '\n' ,)" = "created ticket,created event," ]
+	# The assign to whom it already had changes nothing and writes
+	# nothing: no event line, no ticket line, no event row.
+	[ "$(printf '%s\n' "$out" | jq -r '.op + " " + .type' | tr '\n' ,)" = "created ticket," ]
 	[ "$(q "SELECT datetime(updated_at, 'unixepoch') FROM tickets")" = "2026-11-01 00:00:00" ]
-	[ "$(q "SELECT count(*) FROM events WHERE action = 'assign'")" -eq 1 ]
+	[ "$(q "SELECT count(*) FROM events")" -eq 0 ]
+	# Read again later, when it would be stale, it still changes nothing.
+	printf '%s\n' '{"type":"ticket","source":"web","source_id":"a","subject":"later","updated_at":"2026-11-05T00:00:00Z"}' >"$TMP/l.jsonl"
+	sed -n 3p "$TMP/e.jsonl" >"$TMP/a.jsonl"
+	run2 ingest "$TMP/l.jsonl" "$TMP/a.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r '.op + " " + .type' | tr '\n' ,)" = "updated ticket," ]
+	[ "$(q "SELECT count(*) FROM events WHERE action = 'assign'")" -eq 0 ]
 }
 
 @test "--strict names a broken header before rolling back" {

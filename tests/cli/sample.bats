@@ -42,14 +42,21 @@ load helper
 	cd "$BATS_TEST_DIRNAME/../../sample"
 	run2 csm-ingest --db "$DB" -c csm.conf tickets.jsonl tickets.csv
 	[ "$status" -eq 0 ]
-	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer)' |
+	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer, .name, .tier, .org)' |
 	    sort >"$TMP/created"
 	[ "$(wc -l <"$TMP/created")" -eq 2000 ]
 	# A rerun with -v prints every ticket read back from the store
-	# (customers may differ: some were merged after their first ticket).
+	# (customers may differ: some were merged after their first ticket;
+	# so may their name, tier and org, which are the customer's).
 	run2 csm-ingest --db "$DB" -c csm.conf -v tickets.jsonl tickets.csv
 	[ "$status" -eq 0 ]
-	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer)' |
+	printf '%s\n' "$out" | jq -c 'select(.type == "ticket") | del(.op, .customer, .name, .tier, .org)' |
 	    sort >"$TMP/stored"
 	cmp "$TMP/created" "$TMP/stored"
+	# A ticket's name, tier and org are its customer's, now.
+	printf '%s\n' "$out" | jq -r 'select(.type == "ticket" and .customer) | [.id, .name // "", .tier // "", .org // ""] | @tsv' |
+	    sort >"$TMP/profiles"
+	q "SELECT printf('T-%06d', t.id), coalesce(c.name, ''), coalesce(c.tier, ''), coalesce(c.org, '') FROM tickets t JOIN customers c ON c.id = t.customer ORDER BY 1" |
+	    tr '|' '\t' >"$TMP/customers"
+	cmp "$TMP/profiles" "$TMP/customers"
 }

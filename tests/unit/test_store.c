@@ -104,8 +104,8 @@ test_create(void)
 	/* The tables of the schema. */
 	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
-	    "customers,events,identities,messages,orders,schema_history,"
-	    "surveys,taken,tickets");
+	    "customers,events,identities,links,messages,orders,"
+	    "schema_history,surveys,taken,tickets");
 	/* A new store records every version it went through, by whom. */
 	{
 		char want[96];
@@ -552,8 +552,9 @@ test_internal(void)
 	CHECK_INT(err.code, CSM_ECANTCREAT);
 	CHECK_INT(csm_store_sqlerr(st, SQLITE_NOTADB, &err), -1);
 	CHECK_INT(err.code, CSM_ECANTCREAT);
+	/* A constraint is the store refusing a record: bad data. */
 	CHECK_INT(csm_store_sqlerr(st, SQLITE_CONSTRAINT, &err), -1);
-	CHECK_INT(err.code, CSM_EINTERNAL);
+	CHECK_INT(err.code, CSM_EDATA);
 	CHECK_INT(csm_store_sqlerr(NULL, SQLITE_FULL, &err), -1);
 	CHECK_STR(err.msg, "store: database or disk is full");
 	/* A commit without a transaction is an error, not a crash. */

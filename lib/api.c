@@ -1,0 +1,851 @@
+/*
+ * api.c - the ticket API of csm.h: loading tickets as records, iterating
+ * and reading their history, and changing them through the same write
+ * path csm-ingest uses (ticket.c, customer.c).  A change given as JSON is
+ * prepared as a record (prep.c), so that a tool's change is checked
+ * exactly as an ingested one is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "desk.h"
+
+#define ITER_PAGE 256	/* ids an iteration reads at a time */
+
+struct csm_ticket {
+	struct csm_desk	*d;
+	struct trow	 row;
+	json_t		*rec;		/* the record, made on demand */
+	json_t		*cust;		/* the customer record, likewise */
+};
+
+struct csm_ticket_iter {
+	struct csm_desk			*d;
+	struct csm_ticket_query		 q;
+	int64_t				 ids[ITER_PAGE];
+	size_t				 n, next;
+	int64_t				 last;
+	int				 end;
+	struct csm_ticket		*cur;
+};
+
+/* The actor of a call: the desk's by and now where who says nothing. */
+static struct csm_actor
+who_of(const struct csm_desk *d, const struct csm_actor *who)
+{
+	struct csm_actor w = {d->by, d->now, NULL};
+
+	if (who != NULL) {
+		if (who->by != NULL)
+			w.by = who->by;
+		if (who->at > 0)
+			w.at = who->at;
+		w.why = who->why;
+	}
+	return w;
+}
+
+/* -2 (a store error) and -1 (refused) are both -1 in the API. */
+static int
+api_rc(int rc)
+{
+	return rc < 0 ? -1 : rc;
+}
+
+static struct csm_ticket *
+ticket_new(struct csm_desk *d, struct csm_err *err)
+{
+	struct csm_ticket *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	else
+		t->d = d;
+	return t;
+}
+
+static void
+forget(struct csm_ticket *t)
+{
+	json_decref(t->rec);
+	json_decref(t->cust);
+	t->rec = t->cust = NULL;
+}
+
+/* Loads t's row again after a change.  0 or -1. */
+static int
+reload(struct csm_ticket *t, struct csm_err *err)
+{
+	int64_t id = t->row.id;
+	int rc;
+
+	forget(t);
+	trow_clear(&t->row);
+	rc = ticket_by_id(t->d, id, &t->row, err);
+	if (rc == 0)
+		csm_err_set(err, CSM_EINTERNAL, "ticket vanished");
+	return rc > 0 ? 0 : -1;
+}
+
+/* Loads a ticket (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_load(struct csm_desk *d, int64_t id, int exact,
+    struct csm_ticket **tp, struct csm_err *err)
+{
+	struct csm_ticket *t;
+	int rc;
+
+	*tp = NULL;
+	if ((t = ticket_new(d, err)) == NULL)
+		return -1;
+	rc = ticket_by_id(d, id, &t->row, err);
+	if (rc > 0 && !exact && ticket_follow(d, &t->row, err) < 0)
+		rc = -2;
+	if (rc <= 0) {
+		csm_ticket_free(t);
+		return api_rc(rc);
+	}
+	*tp = t;
+	return 1;
+}
+
+/* Loads the ticket of a channel key (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_find(struct csm_desk *d, const char *source, const char *sid,
+    struct csm_ticket **tp, struct csm_err *err)
+{
+	struct csm_ticket *t;
+	int rc;
+
+	*tp = NULL;
+	if ((t = ticket_new(d, err)) == NULL)
+		return -1;
+	rc = ticket_by_key(d, source, strlen(source), sid, strlen(sid),
+	    &t->row, err);
+	if (rc > 0 && ticket_follow(d, &t->row, err) < 0)
+		rc = -2;
+	if (rc <= 0) {
+		csm_ticket_free(t);
+		return api_rc(rc);
+	}
+	*tp = t;
+	return 1;
+}
+
+void
+csm_ticket_free(struct csm_ticket *t)
+{
+	if (t == NULL)
+		return;
+	forget(t);
+	trow_clear(&t->row);
+	free(t);
+}
+
+int64_t
+csm_ticket_id(const struct csm_ticket *t)
+{
+	return t->row.id;
+}
+
+int64_t
+csm_ticket_customer(const struct csm_ticket *t)
+{
+	return t->row.i[TC_CUSTOMER];
+}
+
+/* The desk's JSONL scratch writer, empty.  NULL when out of memory. */
+static struct csm_writer *
+scratch_writer(struct csm_desk *d)
+{
+	if (d->fmt == NULL)
+		d->fmt = csm_writer_new(NULL, CSM_FMT_JSONL, NULL, 0);
+	if (d->fmt != NULL)
+		csm_writer_discard(d->fmt);
+	return d->fmt;
+}
+
+/* What the scratch writer holds, as JSON: one object, or an array of
+ * the objects of its lines (many).  New, or NULL. */
+static json_t *
+scratch_json(struct csm_desk *d, int many)
+{
+	json_t *arr, *o;
+	const char *text;
+	size_t len, i = 0;
+	json_error_t je;
+
+	text = csm_writer_buffer(d->fmt, &len);
+	if (!many) {
+		o = json_loadb(text, len, 0, &je);
+		csm_writer_discard(d->fmt);
+		return o;
+	}
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+
+		o = json_loadb(text + i, n, 0, &je);
+		if (o == NULL || json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			csm_writer_discard(d->fmt);
+			return NULL;
+		}
+		i += n + 1;
+	}
+	csm_writer_discard(d->fmt);
+	return arr;
+}
+
+/* The ticket as a record (see csm.h).  Borrowed, or NULL with err. */
+const json_t *
+csm_ticket_record(struct csm_desk *d, struct csm_ticket *t,
+    struct csm_err *err)
+{
+	struct csm_writer *w;
+	char ref[24];
+
+	if (t->rec != NULL)
+		return t->rec;
+	if ((w = scratch_writer(d)) == NULL)
+		goto nomem;
+	csm_writer_begin(w);
+	csm_ref_format('T', t->row.id, ref);
+	csm_writer_str(w, "id", ref, strlen(ref));
+	if (t->row.i[TC_CUSTOMER] > 0) {
+		csm_ref_format('C', t->row.i[TC_CUSTOMER], ref);
+		csm_writer_str(w, "customer", ref, strlen(ref));
+	}
+	emit_ticket_fields(w, csm_model_tz(d->model), &t->row, TC_NAME,
+	    NTCOLS);
+	csm_writer_end(w);
+	if ((t->rec = scratch_json(d, 0)) != NULL)
+		return t->rec;
+nomem:
+	csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	return NULL;
+}
+
+/* A count (or 0/1 answer) of a query about customer cust.  -1 on error. */
+static int64_t
+figure(struct csm_desk *d, const char *sql, int64_t cust, int64_t now,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s = csm_store_stmt(d->st, sql, err);
+	int64_t n;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, cust);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		csm_store_sqlerr(d->st, rc, err);
+	return n;
+}
+
+/* The customer's profile row as a record in the scratch writer. */
+static int
+customer_fields(struct csm_desk *d, int64_t cust, struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	struct csm_writer *w = d->fmt;
+	const struct csm_tz *tz = csm_model_tz(d->model);
+	char ref[24];
+	int rc, i;
+
+	if ((s = csm_store_stmt(d->st, "SELECT name, tier, org, attrs, "
+	    "created_at, updated_at, (SELECT json_group_object(kind, json(v)) "
+	    "FROM (SELECT kind, json_group_array(value) AS v FROM (SELECT "
+	    "kind, value FROM identities WHERE customer = ?1 ORDER BY kind, "
+	    "value) GROUP BY kind)) FROM customers WHERE id = ?1", err)) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, cust);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		static const char *const names[3] = {"name", "tier", "org"};
+		const char *ids = (const char *)sqlite3_column_text(s, 6);
+		const char *attrs = (const char *)sqlite3_column_text(s, 3);
+		char buf[40];
+		size_t n;
+
+		csm_ref_format('C', cust, ref);
+		csm_writer_str(w, "id", ref, strlen(ref));
+		for (i = 0; i < 3; i++)
+			if (sqlite3_column_type(s, i) != SQLITE_NULL)
+				csm_writer_str(w, names[i],
+				    (const char *)sqlite3_column_text(s, i),
+				    (size_t)sqlite3_column_bytes(s, i));
+		csm_writer_raw(w, "identities", ids ? ids : "{}",
+		    ids ? strlen(ids) : 2);
+		n = csm_time_format(sqlite3_column_int64(s, 4), tz, buf);
+		csm_writer_str(w, "created_at", buf, n);
+		n = csm_time_format(sqlite3_column_int64(s, 5), tz, buf);
+		csm_writer_str(w, "updated_at", buf, n);
+		if (attrs != NULL)
+			csm_writer_raw_fields(w, attrs, strlen(attrs));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return csm_store_sqlerr(d->st, rc, err);
+	return 0;
+}
+
+/* The ticket's customer as a record (see csm.h).  Borrowed, or NULL. */
+const json_t *
+csm_ticket_customer_record(struct csm_desk *d, struct csm_ticket *t,
+    struct csm_err *err)
+{
+	static const struct {
+		const char *name, *sql;
+		int boolean;
+	} figures[] = {
+		{"open_tickets", "SELECT count(*) FROM tickets WHERE customer "
+		    "= ?1 AND status NOT IN ('resolved', 'closed') AND "
+		    "merged_into IS NULL AND ?2 = ?2", 0},
+		{"tickets_30d", "SELECT count(*) FROM tickets WHERE customer = "
+		    "?1 AND created_at > ?2 - 2592000 AND created_at <= ?2", 0},
+		{"orders", "SELECT count(*) FROM orders WHERE customer = ?1 AND "
+		    "?2 = ?2", 0},
+		{"under_warranty", "SELECT EXISTS (SELECT 1 FROM orders WHERE "
+		    "customer = ?1 AND warranty_until > ?2)", 1},
+	};
+	int64_t cust = t->row.i[TC_CUSTOMER], n;
+	size_t i;
+
+	if (t->cust != NULL)
+		return t->cust;
+	if (cust <= 0)
+		return t->cust = json_object();
+	if (scratch_writer(d) == NULL)
+		goto nomem;
+	csm_writer_begin(d->fmt);
+	if (customer_fields(d, cust, err) < 0) {
+		csm_writer_discard(d->fmt);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
+		if ((n = figure(d, figures[i].sql, cust, d->now, err)) < 0) {
+			csm_writer_discard(d->fmt);
+			return NULL;
+		}
+		if (figures[i].boolean)
+			csm_writer_bool(d->fmt, figures[i].name, n != 0);
+		else
+			csm_writer_int(d->fmt, figures[i].name, n);
+	}
+	csm_writer_end(d->fmt);
+	if ((t->cust = scratch_json(d, 0)) != NULL)
+		return t->cust;
+nomem:
+	csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	return NULL;
+}
+
+/* "customer.NAME" from the customer record (see csm.h). */
+json_t *
+csm_ticket_lookup(void *arg, const char *name)
+{
+	struct csm_ticket *t = arg;
+	const json_t *c;
+
+	if (strncmp(name, "customer.", 9) != 0)
+		return NULL;
+	c = csm_ticket_customer_record(t->d, t, NULL);
+	return c ? json_object_get(c, name + 9) : NULL;
+}
+
+/* Evaluates e against the ticket (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_match(struct csm_desk *d, struct csm_ticket *t,
+    const struct csm_expr *e, struct csm_err *err)
+{
+	struct csm_expr_ctx ctx;
+	const json_t *rec = csm_ticket_record(d, t, err);
+
+	if (rec == NULL)
+		return -1;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.tz = csm_model_tz(d->model);
+	ctx.now = d->now;
+	ctx.lookup = csm_ticket_lookup;
+	ctx.arg = t;
+	return csm_expr_eval(e, rec, &ctx, err);
+}
+
+/* Starts an iteration (see csm.h). */
+struct csm_ticket_iter *
+csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
+    struct csm_err *err)
+{
+	struct csm_ticket_iter *it = calloc(1, sizeof(*it));
+
+	if (it == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	it->d = d;
+	if (q != NULL)
+		it->q = *q;
+	it->last = it->q.after;
+	return it;
+}
+
+/* Reads the next page of ids.  0, or -1 with err. */
+static int
+iter_page(struct csm_ticket_iter *it, struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = csm_store_stmt(it->d->st, "SELECT id FROM tickets WHERE id > ?1 "
+	    "AND (?2 = 0 OR (status NOT IN ('resolved', 'closed') AND "
+	    "merged_into IS NULL)) AND updated_at >= ?3 ORDER BY id LIMIT ?4",
+	    err);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, it->last);
+	sqlite3_bind_int(s, 2, it->q.open != 0);
+	sqlite3_bind_int64(s, 3, it->q.updated_since);
+	sqlite3_bind_int(s, 4, ITER_PAGE);
+	it->n = it->next = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		it->ids[it->n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return csm_store_sqlerr(it->d->st, rc, err);
+	if (it->n < ITER_PAGE)
+		it->end = 1;
+	if (it->n > 0)
+		it->last = it->ids[it->n - 1];
+	return 0;
+}
+
+/* The next ticket of an iteration (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **tp,
+    struct csm_err *err)
+{
+	int rc;
+
+	*tp = NULL;
+	for (;;) {
+		csm_ticket_free(it->cur);
+		it->cur = NULL;
+		if (it->next == it->n) {
+			if (it->end)
+				return 0;
+			if (iter_page(it, err) < 0)
+				return -1;
+			if (it->n == 0)
+				return 0;
+		}
+		rc = csm_ticket_load(it->d, it->ids[it->next++], 1, &it->cur,
+		    err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;	/* gone since the page was read */
+		if (it->q.where != NULL) {
+			rc = csm_ticket_match(it->d, it->cur, it->q.where, err);
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				continue;
+		}
+		*tp = it->cur;
+		return 1;
+	}
+}
+
+void
+csm_ticket_iter_free(struct csm_ticket_iter *it)
+{
+	if (it == NULL)
+		return;
+	csm_ticket_free(it->cur);
+	free(it);
+}
+
+/* The rows of a per-ticket query as an array of records.  0 or -1. */
+static int
+history(struct csm_desk *d, const char *sql, int64_t id,
+    int (*row)(struct csm_desk *, sqlite3_stmt *, struct csm_writer *, int),
+    json_t **out, struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	if (scratch_writer(d) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	if ((s = csm_store_stmt(d->st, sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		row(d, s, d->fmt, -1);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		csm_writer_discard(d->fmt);
+		return csm_store_sqlerr(d->st, rc, err);
+	}
+	if ((*out = scratch_json(d, 1)) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	return 0;
+}
+
+/* A ticket's events, oldest first (see csm.h). */
+int
+csm_ticket_events(struct csm_desk *d, int64_t id, json_t **events,
+    struct csm_err *err)
+{
+	return history(d, "SELECT id, ticket, customer, action, field, old, "
+	    "new, by, at, ext, why, data FROM events WHERE ticket = ?1 ORDER "
+	    "BY at, id", id, record_event, events, err);
+}
+
+/* A ticket's messages, oldest first (see csm.h). */
+int
+csm_ticket_messages(struct csm_desk *d, int64_t id, json_t **messages,
+    struct csm_err *err)
+{
+	return history(d, "SELECT id, ticket, source, source_id, direction, "
+	    "author, body, at, public, auto, attrs FROM messages WHERE ticket "
+	    "= ?1 ORDER BY at, id", id, record_message, messages, err);
+}
+
+/*
+ * Prepares rec (a copy is changed: "type" set to kind, and for a change
+ * "id" to the ticket) as an item in the desk's scratch arena.  Names
+ * given as null are cleared: built-in fields get set == 2, custom fields
+ * a null in the item's attrs.  0, or -1 with err.
+ */
+static int
+prepare(struct csm_desk *d, const json_t *rec, int kind, int64_t ticket,
+    const char *field_of, struct csm_item *it, struct csm_err *err)
+{
+	struct csm_prep_opts o = {d->model, kind, NULL, d->now};
+	json_t *obj, *nulls, *v;
+	const char *k;
+	char ref[24];
+	int rc, f;
+
+	csm_arena_reset(&d->scratch);
+	if (!json_is_object(rec))
+		return csm_err_set(err, CSM_EDATA, "expected an object");
+	if ((obj = json_copy((json_t *)(uintptr_t)rec)) == NULL ||
+	    (nulls = json_object()) == NULL) {
+		json_decref(obj);
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	json_object_foreach((json_t *)(uintptr_t)rec, k, v)
+		if (json_is_null(v))
+			json_object_set_new(nulls, k, json_null());
+	json_object_set_new(obj, "type", json_string(csm_kind_name(kind)));
+	if (ticket > 0) {
+		csm_ref_format('T', ticket, ref);
+		json_object_set_new(obj, field_of, json_string(ref));
+	}
+	rc = csm_prep(&o, obj, &d->scratch, it, err);
+	json_decref(obj);
+	if (rc < 0) {
+		json_decref(nulls);
+		return -1;
+	}
+	json_object_foreach(nulls, k, v) {
+		f = csm_field_slot(k);
+		if (f >= 0)
+			it->v[f].set = 2;
+		else if (!csm_field_reserved(k)) {
+			json_t *a = it->attrs ? json_loads(it->attrs, 0, NULL) :
+			    json_object();
+			char *text;
+
+			if (a == NULL)
+				break;
+			json_object_set_new(a, k, json_null());
+			text = csm_json_text(a);
+			json_decref(a);
+			it->attrs = text ? csm_arena_strndup(&d->scratch, text,
+			    strlen(text)) : NULL;
+			free(text);
+			if (it->attrs == NULL) {
+				json_decref(nulls);
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "out of memory");
+			}
+		}
+	}
+	json_decref(nulls);
+	return 0;
+}
+
+/* Fields a change may not name: the ticket's identity and what the store
+ * keeps by itself. */
+static int
+fixed_field(const char *k)
+{
+	static const char *const fixed[] = {
+		"id", "customer", "source", "source_id", "created_at",
+		"updated_at", "first_response_at", "resolved_at", "closed_at",
+		"type", "op", "reopens", "merged_into"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strcmp(k, fixed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Changes fields of t (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_change(struct csm_desk *d, struct csm_ticket *t,
+    const json_t *fields, const struct csm_actor *who, struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct csm_item it;
+	uint64_t before = d->counts[CSM_KIND_TICKET][OP_UPDATED];
+	const char *k;
+	json_t *v;
+	int rc;
+
+	json_object_foreach((json_t *)(uintptr_t)fields, k, v)
+		if (fixed_field(k))
+			return csm_err_set(err, CSM_EDATA, "%s: cannot be "
+			    "changed", k);
+	if (prepare(d, fields, CSM_KIND_TICKET, t->row.id, "id", &it,
+	    err) < 0)
+		return -1;
+	rc = ticket_update(d, &it, &t->row, &w, 0, err);
+	if (rc < 0)
+		return -1;
+	if (reload(t, err) < 0)
+		return -1;
+	return d->counts[CSM_KIND_TICKET][OP_UPDATED] != before;
+}
+
+/* One field of t (see csm.h). */
+int
+csm_ticket_set(struct csm_desk *d, struct csm_ticket *t, const char *field,
+    const json_t *value, const struct csm_actor *who, struct csm_err *err)
+{
+	json_t *o = json_object();
+	int rc;
+
+	if (o == NULL || json_object_set(o, field, (json_t *)(uintptr_t)
+	    value) < 0) {
+		json_decref(o);
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	rc = csm_ticket_change(d, t, o, who, err);
+	json_decref(o);
+	return rc;
+}
+
+/* Adds or removes one tag (see csm.h). */
+int
+csm_ticket_tag(struct csm_desk *d, struct csm_ticket *t, const char *tag,
+    int add, const struct csm_actor *who, struct csm_err *err)
+{
+	json_t *tags = NULL, *o, *e;
+	size_t i;
+	int rc, found = -1;
+
+	if (t->row.s[TC_TAGS] != NULL)
+		tags = json_loads(t->row.s[TC_TAGS], 0, NULL);
+	if (tags == NULL)
+		tags = json_array();
+	json_array_foreach(tags, i, e)
+		if (strcmp(json_string_value(e), tag) == 0)
+			found = (int)i;
+	if ((add && found >= 0) || (!add && found < 0)) {
+		json_decref(tags);
+		return 0;
+	}
+	if (add)
+		json_array_append_new(tags, json_string(tag));
+	else
+		json_array_remove(tags, (size_t)found);
+	o = json_pack("{so}", "tags", tags);
+	if (o == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	rc = csm_ticket_change(d, t, o, who, err);
+	json_decref(o);
+	return rc;
+}
+
+/* Creates a ticket (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_create(struct csm_desk *d, const json_t *rec,
+    const struct csm_actor *who, struct csm_ticket **tp,
+    struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct csm_item it;
+	struct trow row;
+	int64_t now = d->now;
+	int rc;
+
+	*tp = NULL;
+	if (prepare(d, rec, CSM_KIND_TICKET, 0, NULL, &it, err) < 0)
+		return -1;
+	if (it.v[F_ID].set)
+		return csm_err_set(err, CSM_EDATA, "id: a new ticket has none");
+	rc = ticket_by_key(d, it.v[F_SOURCE].s, it.v[F_SOURCE].len,
+	    it.v[F_SOURCE_ID].set ? it.v[F_SOURCE_ID].s : it.key,
+	    it.v[F_SOURCE_ID].set ? it.v[F_SOURCE_ID].len : strlen(it.key),
+	    &row, err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		int64_t id = row.id;
+
+		trow_clear(&row);
+		return csm_ticket_load(d, id, 0, tp, err) < 0 ? -1 : 0;
+	}
+	d->now = w.at;
+	memset(&row, 0, sizeof(row));
+	rc = ticket_create(d, &it, &w, &row, err);
+	d->now = now;
+	if (rc < 0)
+		return -1;
+	return csm_ticket_load(d, row.id, 1, tp, err) > 0 ? 1 : -1;
+}
+
+/* Adds a message (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_add_message(struct csm_desk *d, struct csm_ticket *t,
+    const json_t *msg, const struct csm_actor *who, int64_t *mid,
+    struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct csm_item it;
+	struct trow row;
+	int64_t id = 0;
+	int rc, op;
+
+	if (prepare(d, msg, CSM_KIND_MESSAGE, t->row.id, "ticket", &it,
+	    err) < 0)
+		return -1;
+	/* The write path may move on to a follow-up: give it a copy. */
+	if ((rc = ticket_by_id(d, t->row.id, &row, err)) <= 0)
+		return rc < 0 ? -1 : csm_err_set(err, CSM_EINTERNAL,
+		    "ticket vanished");
+	rc = ticket_message(d, &it, &row, &w, &id, &op, err);
+	trow_clear(&row);
+	if (rc < 0)
+		return -1;
+	if (mid != NULL)
+		*mid = id;
+	if (reload(t, err) < 0)
+		return -1;
+	return op == OP_CREATED;
+}
+
+/* Links two tickets (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_link(struct csm_desk *d, struct csm_ticket *t, int64_t other,
+    const char *kind, const char *back, const struct csm_actor *who,
+    struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct trow o;
+	char ref[24];
+	int rc;
+
+	if ((rc = ticket_by_id(d, other, &o, err)) <= 0) {
+		csm_ref_format('T', other, ref);
+		return rc < 0 ? -1 : csm_err_set(err, CSM_EDATA, "no ticket %s",
+		    ref);
+	}
+	trow_clear(&o);
+	if (other == t->row.id)
+		return csm_err_set(err, CSM_EDATA, "a ticket cannot be linked "
+		    "to itself");
+	rc = ticket_link(d, &t->row, other, kind, back, &w, NULL, err);
+	if (rc < 0 || reload(t, err) < 0)
+		return -1;
+	return rc;
+}
+
+/* Merges t into ticket into (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_merge(struct csm_desk *d, struct csm_ticket *t, int64_t into,
+    const struct csm_actor *who, struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct trow o;
+	char ref[24];
+	int rc;
+
+	if ((rc = ticket_by_id(d, into, &o, err)) <= 0) {
+		csm_ref_format('T', into, ref);
+		return rc < 0 ? -1 : csm_err_set(err, CSM_EDATA, "no ticket %s",
+		    ref);
+	}
+	rc = ticket_merge(d, &t->row, &o, &w, NULL, err);
+	trow_clear(&o);
+	if (rc < 0 || reload(t, err) < 0)
+		return -1;
+	return rc;
+}
+
+/* Appends a keyed history event (see csm.h).  1, 0 or -1. */
+int
+csm_ticket_event(struct csm_desk *d, struct csm_ticket *t,
+    const char *action, const char *key, const json_t *data,
+    const struct csm_actor *who, int64_t *eid, struct csm_err *err)
+{
+	struct csm_actor w = who_of(d, who);
+	struct desk_event e = {0};
+	sqlite3_stmt *s;
+	char *text = NULL, ref[2][24];
+	int64_t on;
+	int rc;
+
+	if (key != NULL) {
+		if ((s = csm_store_stmt(d->st, "SELECT id, ticket FROM events "
+		    "WHERE ext = ?1", err)) == NULL)
+			return -1;
+		csm_bind_text(s, 1, key);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			if (eid != NULL)
+				*eid = sqlite3_column_int64(s, 0);
+			on = sqlite3_column_int64(s, 1);
+			csm_ref_format('E', sqlite3_column_int64(s, 0), ref[0]);
+			sqlite3_reset(s);
+			if (on == t->row.id)
+				return 0;
+			csm_ref_format('T', on, ref[1]);
+			return csm_err_set(err, CSM_EDATA, "key: event %s on "
+			    "ticket %s has it", ref[0], ref[1]);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return csm_store_sqlerr(d->st, rc, err);
+	}
+	if (data != NULL && (!json_is_object(data) ||
+	    (text = csm_json_text(data)) == NULL))
+		return csm_err_set(err, json_is_object(data) ? CSM_EINTERNAL :
+		    CSM_EDATA, json_is_object(data) ? "out of memory" :
+		    "data: expected an object");
+	e.ticket = t->row.id;
+	e.action = action;
+	e.data = text;
+	e.ext = key;
+	rc = desk_event(d, &w, &e, err);
+	free(text);
+	if (rc < 0)
+		return -1;
+	if (eid != NULL)
+		*eid = sqlite3_last_insert_rowid(csm_store_db(d->st));
+	return 1;
+}
