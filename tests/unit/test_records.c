@@ -1670,7 +1670,8 @@ test_table_trailing(void)
 		csm_writer_end(w);
 		csm_writer_begin(w);
 		csm_writer_str(w, "id", S("333"));
-		csm_writer_str(w, "\xE5\x90\x8D\xE5\xAD\x97", S("\xF0\x9F\x98\x80"));
+		csm_writer_str(w, "\xE5\x90\x8D\xE5\xAD\x97",
+		    S("\xF0\x9F\x98\x80"));
 		csm_writer_str(w, "note", S("ends in spaces  "));
 		csm_writer_end(w);
 		csm_writer_begin(w);
@@ -1686,7 +1687,8 @@ test_table_trailing(void)
 			    "\n");
 		else
 			CHECK_STR(out,
-			    "\033[1mid   \xE5\x90\x8D\xE5\xAD\x97  note\033[0m\n"
+			    "\033[1mid   \xE5\x90\x8D\xE5\xAD\x97  note"
+			    "\033[0m\n"
 			    "1    \xE7\x8E\x8B\xE4\xB8\xBD\n"
 			    "22\n"
 			    "333  \xF0\x9F\x98\x80    ends in spaces\n"
