@@ -84,10 +84,31 @@ test: all units fuzz-replays
 
 # The suite twice: a plain build, then ASan+UBSan in build/san.
 # The sanitizer pass kills csm-ingest fewer times: each kill costs three
-# times as much under ASan (tests/crash/README.md).
-check: test
-	CRASH_KILLS=$${CRASH_KILLS_SAN:-4} $(MAKE) B=build/san \
-		SANITIZE=address,undefined CFLAGS="-O1 -g" test
+# times as much under ASan (tests/crash/README.md).  Both passes run even
+# when the first fails, and the last line printed is the sum of their
+# "N passed, M failed" lines (a pass that ends without one, as when it
+# does not build, counts as one failure); after it comes only make's own
+# "Error" line when something failed.
+CHECK_LOG = $(B)/check
+check:
+	@mkdir -p $(B)
+	@{ $(MAKE) --no-print-directory test; echo $$? >$(CHECK_LOG).plain.rc; } \
+		2>&1 | tee $(CHECK_LOG).plain
+	@{ CRASH_KILLS=$${CRASH_KILLS_SAN:-4} $(MAKE) --no-print-directory \
+		B=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" test; \
+		echo $$? >$(CHECK_LOG).san.rc; } 2>&1 | tee $(CHECK_LOG).san
+	@for pass in plain san; do \
+		log=$(CHECK_LOG).$$pass; \
+		sum=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $$log | tail -n 1); \
+		rc=$$(cat $$log.rc 2>/dev/null || echo 1); \
+		p=$${sum%% *}; f=$${sum#*, }; f=$${f%% *}; \
+		[ -n "$$sum" ] || { p=0; f=1; }; \
+		[ "$$rc" -ne 0 ] && [ "$$f" -eq 0 ] && f=1; \
+		echo "check, $$pass build: $$p passed, $$f failed"; \
+		tp=$$(($${tp:-0} + p)); tf=$$(($${tf:-0} + f)); \
+	done; \
+	echo "$$tp passed, $$tf failed"; \
+	[ "$$tf" -eq 0 ]
 
 check-valgrind: all units
 	VALGRIND=1 tests/run $(B)

@@ -116,6 +116,37 @@ cmd_version(void)
 	exit(0);
 }
 
+/* argv[0] for getopt_long's messages: the tool's name. */
+void
+cmd_argv0(char **argv)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "%s", progname);
+	argv[0] = name;
+}
+
+/* Refuses the CSV-only output flags with another format. */
+void
+cmd_check_csv_flags(int out_fmt, unsigned wflags)
+{
+	static const struct {
+		unsigned	 flag;
+		const char	*name;
+	} f[] = {
+		{ CSM_W_BOM, "--bom" },
+		{ CSM_W_CRLF, "--crlf" },
+		{ CSM_W_EXCEL_SAFE, "--excel-safe" },
+	};
+	size_t i;
+
+	if (out_fmt == CSM_FMT_CSV)
+		return;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (wflags & f[i].flag)
+			cmd_usage_error("%s: only with -o csv", f[i].name);
+}
+
 /* Whether to colour output on fd. */
 int
 cmd_color(const char *when, int fd)

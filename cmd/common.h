@@ -45,6 +45,20 @@ const char *cmd_name(const char *path, char *buf, size_t n);
 void cmd_list_options(const struct option *opts) __attribute__((noreturn));
 /* Prints "prog VERSION" and exits 0. */
 void cmd_version(void) __attribute__((noreturn));
+/*
+ * Makes argv[0] the tool's name (progname), so that the messages of
+ * getopt_long(3), which name argv[0], start "csm-ingest:" and not with
+ * the path the tool was run by.  Call it after cmd_init, before
+ * getopt_long.
+ */
+void cmd_argv0(char **argv);
+/*
+ * --bom, --crlf and --excel-safe (CSM_W_BOM, CSM_W_CRLF,
+ * CSM_W_EXCEL_SAFE in wflags) act on CSV only: with any other output
+ * format out_fmt, the first of them given is a usage error (exit 64,
+ * "--bom: only with -o csv").  Call it once the output format is known.
+ */
+void cmd_check_csv_flags(int out_fmt, unsigned wflags);
 
 /* --color=auto|always|never and NO_COLOR, TERM=dumb: 1 for colour. */
 int cmd_color(const char *when, int fd);

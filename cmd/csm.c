@@ -18,8 +18,8 @@ static const char usage_text[] =
 "\n"
 "csm is customer service management as Unix filters.  Commands:\n"
 "\n"
-"  ingest    take tickets, messages, customers, orders and surveys into\n"
-"            the store\n"
+"  ingest    take tickets, messages, events, customers, orders and\n"
+"            survey answers into the store\n"
 "  backup    copy the store, online, into a new file\n"
 "\n"
 "'csm COMMAND --help' and csm-COMMAND(1) tell more; csm(7) is the\n"
@@ -52,6 +52,7 @@ backup(int argc, char **argv)
 	int ch;
 
 	cmd_init("csm backup");
+	cmd_argv0(argv);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -88,7 +89,7 @@ backup(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	char self[PATH_MAX], tool[PATH_MAX + 32], *slash;
+	char self[PATH_MAX], tool[PATH_MAX + 96], name[80], *slash;
 	ssize_t n;
 
 	cmd_init("csm");
@@ -112,24 +113,23 @@ main(int argc, char **argv)
 		return backup(argc - 1, argv + 1);
 	if (strchr(argv[1], '/') != NULL || strlen(argv[1]) > 64)
 		cmd_usage_error("'%s' is not a csm command", argv[1]);
+	/* The tool's argv[0] is its name, not the path it was found at:
+	 * getopt_long(3) starts its messages with it. */
+	snprintf(name, sizeof(name), "csm-%s", argv[1]);
+	argv[1] = name;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			snprintf(tool, sizeof(tool), "%s/csm-%s", self,
-			    argv[1]);
-			if (access(tool, X_OK) == 0) {
-				argv[1] = tool;
+			snprintf(tool, sizeof(tool), "%s/%s", self, name);
+			if (access(tool, X_OK) == 0)
 				execv(tool, argv + 1);
-			}
 		}
 	}
-	snprintf(tool, sizeof(tool), "csm-%s", argv[1]);
-	argv[1] = tool;
-	execvp(tool, argv + 1);
+	execvp(name, argv + 1);
 	if (errno == ENOENT)
-		cmd_usage_error("'%s' is not a csm command", tool + 4);
-	cmd_die(EX_SOFTWARE_, "cannot run %s: %s", tool, strerror(errno));
+		cmd_usage_error("'%s' is not a csm command", name + 4);
+	cmd_die(EX_SOFTWARE_, "cannot run %s: %s", name, strerror(errno));
 }

@@ -12,10 +12,14 @@
 # the fallback when the tool cannot be run.  Option arguments are always
 # completed from here.
 #
-# To add a tool csm-foo: add "foo" to _csm_commands, then write
+# To add a tool csm-foo: add "foo" to _csm_tools, then write
 # _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below.
 
-_csm_commands='ingest backup'
+# The tools, each a program csm-TOOL, and the commands built into csm,
+# which are no program of their own.
+_csm_tools='ingest'
+_csm_builtins='backup'
+_csm_commands="$_csm_tools $_csm_builtins"
 
 # csm backup, built into csm (there is no csm-backup to ask).
 _csm_long_backup='--db= --help'
@@ -56,7 +60,7 @@ _csm_arg_ingest()
 		_csm_words 'jsonl csv tsv table'
 		;;
 	-t | --type)
-		_csm_words 'ticket message event customer order survey'
+		_csm_words 'ticket message event customer order asset survey'
 		;;
 	-e | --encoding)
 		_csm_words 'utf-8 gbk gb18030'
@@ -251,7 +255,8 @@ _csm()
 }
 
 complete -F _csm csm
-for _csm_t in $_csm_commands; do
+# Only the tools: there is no csm-backup.
+for _csm_t in $_csm_tools; do
 	complete -F _csm "csm-$_csm_t"
 done
 unset _csm_t

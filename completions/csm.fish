@@ -3,7 +3,7 @@
 # To add a tool: one more line like the ingest one.
 
 complete -c csm -f
-complete -c csm -n __fish_use_subcommand -a ingest -d 'Take tickets, messages, customers, orders and surveys into the store'
+complete -c csm -n __fish_use_subcommand -a ingest -d 'Take tickets, messages, events, customers, orders and survey answers into the store'
 complete -c csm -n __fish_use_subcommand -a backup -d 'Copy the store, online, into a new file'
 complete -c csm -n __fish_use_subcommand -s h -l help -d 'Show the help'
 complete -c csm -n __fish_use_subcommand -s V -l version -d 'Print the version'

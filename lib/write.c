@@ -421,12 +421,52 @@ csm_writer_raw_fields(struct csm_writer *w, const char *obj, size_t len)
 	json_decref(o);
 }
 
+/* Whether s is a plain decimal number: digits, a fraction, an exponent
+ * ("2", "3.5", ".5", "1e-3"), without a sign. */
+static int
+is_number(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return 0;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i == len || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == len;
+}
+
+/*
+ * Whether a spreadsheet would take s as a formula (OWASP, CSV Injection):
+ * text that starts with =, +, -, @, a tab or a CR.  A number with a sign,
+ * such as -2 or +3.5, is not one: it must stay a number.
+ */
+static int
+formula_like(const char *s, size_t len)
+{
+	if (len == 0 || memchr("=+-@\t\r", s[0], 6) == NULL)
+		return 0;
+	if (s[0] == '+' || s[0] == '-')
+		return !is_number(s + 1, len - 1);
+	return 1;
+}
+
 /* CSV: quote only fields with a comma, quote, CR or LF. */
 static void
 csv_field(struct csm_writer *w, const char *s, size_t len)
 {
-	int defuse = (w->flags & CSM_W_EXCEL_SAFE) && len > 0 &&
-	    strchr("=+-@", s[0]) != NULL;
+	int defuse = (w->flags & CSM_W_EXCEL_SAFE) && formula_like(s, len);
 	size_t i;
 
 	for (i = 0; i < len; i++)
@@ -685,9 +725,11 @@ table_render(struct csm_writer *w)
 		}
 	for (r = 0; r < nrows; r++) {
 		int bold = r == 0 && (w->flags & CSM_W_COLOR);
+		size_t begin;
 
 		if (bold)
 			csm_buf_add(&w->out, "\033[1m", 4);
+		begin = w->out.len;
 		for (c = 0; c < w->ncols; c++) {
 			const char *s = w->cells[r * w->ncols + c];
 
@@ -699,6 +741,10 @@ table_render(struct csm_writer *w)
 			while (pad-- > 0)
 				csm_buf_addc(&w->out, ' ');
 		}
+		/* No trailing spaces: empty cells at the end of a row, and
+		 * the padding before them, are not written. */
+		while (w->out.len > begin && w->out.p[w->out.len - 1] == ' ')
+			w->out.len--;
 		if (bold)
 			csm_buf_add(&w->out, "\033[0m", 4);
 		csm_buf_addc(&w->out, '\n');

@@ -1295,8 +1295,8 @@ test_write_csv(void)
 			csm_writer_end(w);
 		}
 		out = mem_done(&m, w);
-		CHECK_STR(out, "v\n'=1+1\n'+cmd\n'-2\n'@SUM(A1)\n"
-		    "\"'=HYPERLINK(\"\"x\"\")\"\n\"'=a,b\"\na=b\n'=x\n\t=x\n");
+		CHECK_STR(out, "v\n'=1+1\n'+cmd\n-2\n'@SUM(A1)\n"
+		    "\"'=HYPERLINK(\"\"x\"\")\"\n\"'=a,b\"\na=b\n'=x\n'\t=x\n");
 		free(m.p);
 		/* Off by default. */
 		mem_open(&m);
@@ -1376,7 +1376,7 @@ test_write_table(void)
 	    "id   \xE5\x90\x8D\xE5\xAD\x97  x\n"
 	    "1    \xE5\xBC\xA0\xE4\xB8\x89  a\n"
 	    "22   Bob   bb\n"
-	    "333  \xF0\x9F\x98\x80" "e\xCC\x81   \n");
+	    "333  \xF0\x9F\x98\x80" "e\xCC\x81\n");
 	free(m.p);
 
 	/* Control characters escaped; quotes and backslashes shown as
@@ -1574,6 +1574,129 @@ roundtrip_one_column(void)
 	CHECK_INT(wrong, 0);
 }
 
+/*
+ * --excel-safe follows OWASP's CSV Injection guidance: a ' before text
+ * that starts with = + - @, a tab or a CR; numbers, signed ones too,
+ * stay numbers.  One field a row; the column is "v".
+ */
+static void
+test_excel_safe(void)
+{
+	static const char *const c1[] = {"v", NULL};
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		/* Numbers: left alone. */
+		{"-2", "-2"}, {"+2", "+2"}, {"-3.5", "-3.5"}, {"-.5", "-.5"},
+		{"+1e5", "+1e5"}, {"-1E-3", "-1E-3"}, {"-0", "-0"},
+		{"+8613812345678", "+8613812345678"}, {"42", "42"},
+		/* Text that a spreadsheet would run: defused. */
+		{"-", "'-"}, {"+", "'+"}, {"-2+3", "'-2+3"}, {"--2", "'--2"},
+		{"-1e", "'-1e"}, {"-.", "'-."}, {"-2 ", "'-2 "},
+		{"+86 138 1234 5678", "'+86 138 1234 5678"},
+		{"-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"},
+		{"=1+1", "'=1+1"}, {"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1+1", "'\t=1+1"}, {"\tplain", "'\tplain"},
+		{"\r=1+1", "\"'\r=1+1\""},
+		/* Not at the start, or another first character: as is. */
+		{"1-2", "1-2"}, {" =1", " =1"}, {"a@b", "a@b"},
+		{"x\t", "x\t"}, {"'=1", "'=1"},
+	};
+	struct mem m;
+	struct csm_writer *w;
+	struct csm_buf want = {0};
+	size_t i;
+	const char *out;
+
+	mem_open(&m);
+	w = csm_writer_new(m.fp, CSM_FMT_CSV, c1, CSM_W_EXCEL_SAFE);
+	csm_buf_add(&want, S("v\n"));
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		csm_writer_begin(w);
+		csm_writer_str(w, "v", t[i].in, strlen(t[i].in));
+		csm_writer_end(w);
+		csm_buf_add(&want, t[i].out, strlen(t[i].out));
+		csm_buf_addc(&want, '\n');
+	}
+	/* Integers written as such are numbers too. */
+	csm_writer_begin(w);
+	csm_writer_int(w, "v", -7);
+	csm_writer_end(w);
+	csm_buf_add(&want, S("-7\n"));
+	csm_buf_addc(&want, '\0');
+	out = mem_done(&m, w);
+	CHECK_STR(out, want.p);
+	csm_buf_free(&want);
+	free(m.p);
+}
+
+/* Counts the lines of s that end with a space before their newline. */
+static int
+trailing_spaces(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		if (s[0] == ' ' && s[1] == '\n')
+			n++;
+	return n;
+}
+
+/*
+ * Table rows never end in spaces: not after an empty last cell, not
+ * after several, not with CJK or emoji text before them, not with
+ * colour, not when a cell's own text ends in spaces.
+ */
+static void
+test_table_trailing(void)
+{
+	static const char *const c3[] = {"id", "\xE5\x90\x8D\xE5\xAD\x97",
+		"note", NULL};
+	struct mem m;
+	struct csm_writer *w;
+	const char *out;
+	unsigned flags;
+
+	for (flags = 0; flags <= CSM_W_COLOR; flags += CSM_W_COLOR) {
+		mem_open(&m);
+		w = csm_writer_new(m.fp, CSM_FMT_TABLE, c3, flags);
+		csm_writer_begin(w);
+		csm_writer_str(w, "id", S("1"));
+		csm_writer_str(w, "\xE5\x90\x8D\xE5\xAD\x97",
+		    S("\xE7\x8E\x8B\xE4\xB8\xBD"));	/* 王丽 */
+		csm_writer_end(w);
+		csm_writer_begin(w);
+		csm_writer_str(w, "id", S("22"));
+		csm_writer_end(w);
+		csm_writer_begin(w);
+		csm_writer_str(w, "id", S("333"));
+		csm_writer_str(w, "\xE5\x90\x8D\xE5\xAD\x97",
+		    S("\xF0\x9F\x98\x80"));
+		csm_writer_str(w, "note", S("ends in spaces  "));
+		csm_writer_end(w);
+		csm_writer_begin(w);
+		csm_writer_end(w);
+		out = mem_done(&m, w);
+		CHECK_INT(trailing_spaces(out), 0);
+		if (flags == 0)
+			CHECK_STR(out,
+			    "id   \xE5\x90\x8D\xE5\xAD\x97  note\n"
+			    "1    \xE7\x8E\x8B\xE4\xB8\xBD\n"
+			    "22\n"
+			    "333  \xF0\x9F\x98\x80    ends in spaces\n"
+			    "\n");
+		else
+			CHECK_STR(out,
+			    "\033[1mid   \xE5\x90\x8D\xE5\xAD\x97  note"
+			    "\033[0m\n"
+			    "1    \xE7\x8E\x8B\xE4\xB8\xBD\n"
+			    "22\n"
+			    "333  \xF0\x9F\x98\x80    ends in spaces\n"
+			    "\n");
+		free(m.p);
+	}
+}
+
 int
 main(void)
 {
@@ -1602,6 +1725,8 @@ main(void)
 	roundtrip(CSM_FMT_CSV, CSM_W_BOM | CSM_W_CRLF, "rt-crlf.csv");
 	roundtrip(CSM_FMT_TSV, 0, "rt.tsv");
 	roundtrip_one_column();
+	test_excel_safe();
+	test_table_trailing();
 	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }
