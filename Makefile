@@ -95,7 +95,8 @@ check:
 	@{ $(MAKE) --no-print-directory test; echo $$? >$(CHECK_LOG).plain.rc; } \
 		2>&1 | tee $(CHECK_LOG).plain
 	@{ CRASH_KILLS=$${CRASH_KILLS_SAN:-4} $(MAKE) --no-print-directory \
-		B=build/san SANITIZE=address,undefined CFLAGS="-O1 -g" test; \
+		B=build/san SANITIZE=address,undefined,float-cast-overflow \
+		CFLAGS="-O1 -g" test; \
 		echo $$? >$(CHECK_LOG).san.rc; } 2>&1 | tee $(CHECK_LOG).san
 	@for pass in plain san; do \
 		log=$(CHECK_LOG).$$pass; \

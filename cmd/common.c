@@ -43,6 +43,37 @@ vwarn(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+static volatile sig_atomic_t *stop_flag;
+
+static void
+on_stop(int sig)
+{
+	*stop_flag = sig;
+}
+
+/* Catches SIGINT and SIGTERM into *flag (see common.h). */
+void
+cmd_catch_stop(volatile sig_atomic_t *flag)
+{
+	struct sigaction sa;
+
+	stop_flag = flag;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Dies of sig, with its default action. */
+void
+cmd_die_of_signal(int sig)
+{
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 /* Prints "prog: message". */
 void
 cmd_warn(const char *fmt, ...)

@@ -6,6 +6,7 @@
 #define CSM_COMMON_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "csm.h"
@@ -78,6 +79,14 @@ struct csm_model *cmd_model(const struct csm_conf *conf);
 int cmd_busy_ms(void);
 /* Copies everything of in to stdout.  0, or -1 with errno. */
 int cmd_copy(FILE *in, FILE *out);
+/*
+ * SIGINT and SIGTERM set *flag to the signal's number instead of killing
+ * the tool, so that it can end its input and commit what is whole (no
+ * SA_RESTART: a blocked read returns).  cmd_die_of_signal then dies of
+ * that signal, as the shell expects of a program stopped so.
+ */
+void cmd_catch_stop(volatile sig_atomic_t *flag);
+void cmd_die_of_signal(int sig) __attribute__((noreturn));
 /* Closes stdout, exiting 74 on a write error (EPIPE is not one). */
 void cmd_close_stdout(void);
 

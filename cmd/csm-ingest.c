@@ -16,9 +16,9 @@
 
 static const char usage_text[] =
 "usage: csm-ingest [-nqsv] [--db FILE] [-c FILE] [-f FORMAT] [-t TYPE]\n"
-"                  [--source NAME] [-e ENCODING] [-r FILE] [-w EXPR]\n"
-"                  [-o FORMAT] [--batch N] [--now TIME] [--stats] [--check]\n"
-"                  [FILE ...]\n"
+"                  [--source NAME] [--by NAME] [-e ENCODING] [-r FILE]\n"
+"                  [-w EXPR] [-o FORMAT] [--batch N] [--now TIME] [--stats]\n"
+"                  [--check] [FILE ...]\n"
 "\n"
 "Reads records (JSONL, CSV or TSV) from each FILE, or stdin, into the store\n"
 "and prints a line per record created or changed.\n"
@@ -32,6 +32,8 @@ static const char usage_text[] =
 "  -t, --type TYPE       every record is a ticket, message, event,\n"
 "                        customer, order or survey\n"
 "      --source NAME     channel of records that do not name one\n"
+"      --by NAME         who makes the changes, in their events (default\n"
+"                        csm-ingest)\n"
 "  -e, --encoding ENC    input encoding: utf-8 (default), gbk, gb18030\n"
 "  -r, --rejects FILE    write refused records there, as they were read\n"
 "  -w, --where EXPR      ingest only the records EXPR matches\n"
@@ -43,7 +45,7 @@ static const char usage_text[] =
 "                        terminal, else jsonl)\n"
 "      --bom             CSV output: start with a UTF-8 byte order mark\n"
 "      --crlf            CSV output: end lines with CR LF\n"
-"      --excel-safe      CSV output: quote formulas (= + - @) with '\n"
+"      --excel-safe      CSV output: ' before = + - @ tab CR (numbers stay)\n"
 "      --batch N         records per transaction (default 20000)\n"
 "      --now TIME        the time of records that carry none\n"
 "      --stats           print a summary on stderr at the end\n"
@@ -56,7 +58,7 @@ static const char usage_text[] =
 enum {
 	OPT_DB = 256, OPT_SOURCE, OPT_BOM, OPT_CRLF, OPT_EXCEL, OPT_BATCH,
 	OPT_NOW, OPT_STATS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_COLOR,
-	OPT_CHECK, OPT_LIST
+	OPT_CHECK, OPT_LIST, OPT_BY
 };
 
 static const struct option longopts[] = {
@@ -65,6 +67,7 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"type", required_argument, NULL, 't'},
 	{"source", required_argument, NULL, OPT_SOURCE},
+	{"by", required_argument, NULL, OPT_BY},
 	{"encoding", required_argument, NULL, 'e'},
 	{"rejects", required_argument, NULL, 'r'},
 	{"where", required_argument, NULL, 'w'},
@@ -106,7 +109,9 @@ static const char *const table_cols[] = {
 struct ctx {
 	FILE		*rejects;
 	const char	*rejects_path;
-	const char	*hdr_done;	/* input whose header went to rejects */
+	const char	*hdr_done;	/* input whose header was looked at */
+	char		*hdr;		/* the header written to rejects, new */
+	size_t		 hdrlen;
 	struct csm_reader *r;
 	int		 progress;
 	int		 shown;		/* progress is on the screen */
@@ -130,13 +135,27 @@ on_reject(void *arg, const char *file, long line, const char *msg,
 		cmd_warn("%s: %s", name, msg);
 	if (c->rejects == NULL)
 		return;
-	if (c->hdr_done != c->file) {
+	if (c->hdr_done != c->file && line > 1) {
 		const char *hdr;
 		size_t hlen;
 
+		/* CSV rejects of several inputs share one header, so that
+		 * the file reads back; an input with another header starts
+		 * a section of its own. */
 		c->hdr_done = c->file;
 		hdr = csm_reader_header(c->r, &hlen);
-		if (hdr != NULL && line > 1) {
+		if (hdr != NULL && (c->hdr == NULL || hlen != c->hdrlen ||
+		    memcmp(hdr, c->hdr, hlen) != 0)) {
+			if (c->hdr != NULL)
+				cmd_warn("warning: %s has another header than "
+				    "the rejects before it; its rejects follow "
+				    "its own header line in %s", name,
+				    c->rejects_path);
+			free(c->hdr);
+			if ((c->hdr = malloc(hlen + 1)) == NULL)
+				cmd_die(EX_SOFTWARE_, "out of memory");
+			memcpy(c->hdr, hdr, hlen);
+			c->hdrlen = hlen;
 			fwrite(hdr, 1, hlen, c->rejects);
 			fputc('\n', c->rejects);
 		}
@@ -204,14 +223,60 @@ print_stats(const struct csm_ingest_stats *s, double secs, int color)
 	    secs > 0 ? (double)s->read / secs : 0.0);
 }
 
-static FILE *
-open_rejects(const char *path)
+/* Whether path (an input, "-" for stdin) is the file st describes. */
+static int
+same_file(const char *path, const struct stat *st)
 {
-	int fd;
+	struct stat in;
+
+	if (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &in) :
+	    stat(path, &in))
+		return 0;
+	return in.st_dev == st->st_dev && in.st_ino == st->st_ino;
+}
+
+/*
+ * Opens the rejects file, refusing one of the inputs (by any name: a
+ * link, a symlink, stdin redirected from it) before anything truncates
+ * it.
+ */
+/* --source: a channel name as records carry it. */
+static void
+check_source(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64)
+		cmd_usage_error("--source: expected a channel name such as "
+		    "email, wechat or web, got '%s'", s);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
+		    s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			cmd_usage_error("--source: expected a channel name of "
+			    "lowercase letters, digits, '.', '-' and '_', got "
+			    "'%s'", s);
+}
+
+static FILE *
+open_rejects(const char *path, char **inputs, int ninputs)
+{
+	struct stat st;
+	char name[256];
+	int fd, i;
 	FILE *fp;
 
 	if (strcmp(path, "-") == 0)
 		cmd_usage_error("--rejects needs a file, not stdout");
+	if (stat(path, &st) == 0) {
+		if (ninputs == 0 && same_file("-", &st))
+			cmd_usage_error("--rejects '%s' is the input (stdin)",
+			    cmd_name(path, name, sizeof(name)));
+		for (i = 0; i < ninputs; i++)
+			if (same_file(inputs[i], &st))
+				cmd_usage_error("--rejects '%s' is one of the "
+				    "inputs", cmd_name(path, name,
+				    sizeof(name)));
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		cmd_die(EX_CANTCREAT_, "cannot create '%s': %s", path,
@@ -245,8 +310,10 @@ main(int argc, char **argv)
 	FILE *out;
 	char *path, *end, name[256];
 	int i, nfiles, rc, unreadable = 0;
+	static volatile sig_atomic_t stop;
 
 	cmd_init("csm-ingest");
+	cmd_argv0(argv);
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
 	csm_err_clear(&err);
@@ -273,7 +340,13 @@ main(int argc, char **argv)
 				    "customer, order or survey)", optarg);
 			break;
 		case OPT_SOURCE:
+			check_source(optarg);
 			o.source = optarg;
+			break;
+		case OPT_BY:
+			if (optarg[0] == '\0')
+				cmd_usage_error("--by: expected a name");
+			o.by = optarg;
 			break;
 		case 'e':
 			encoding = optarg;
@@ -386,12 +459,13 @@ main(int argc, char **argv)
 		out_fmt = CSM_FMT_JSONL;
 	if (out_fmt == -1)
 		out_fmt = isatty(STDOUT_FILENO) ? CSM_FMT_TABLE : CSM_FMT_JSONL;
+	cmd_check_csv_flags(out_fmt, wflags);
 	if (cmd_color(color, STDOUT_FILENO) && out_fmt == CSM_FMT_TABLE)
 		wflags |= CSM_W_COLOR;
 
 	/* Open everything that can fail before touching the store. */
 	if (c.rejects_path != NULL)
-		c.rejects = open_rejects(c.rejects_path);
+		c.rejects = open_rejects(c.rejects_path, argv, argc);
 	path = csm_store_path(db, &err);
 	if (path == NULL)
 		cmd_die_err(&err);
@@ -399,7 +473,8 @@ main(int argc, char **argv)
 		store = csm_store_open(path, CSM_STORE_MEMORY, cmd_busy_ms(),
 		    &err);
 	else
-		store = csm_store_open(path, 0, cmd_busy_ms(), &err);
+		store = csm_store_open(path, o.dry_run ? CSM_STORE_DRYRUN : 0,
+		    cmd_busy_ms(), &err);
 	if (store == NULL) {
 		char p[256];
 
@@ -437,7 +512,9 @@ main(int argc, char **argv)
 		argv = dash;
 		argc = 1;
 	}
-	for (i = 0; i < argc && status == 0; i++) {
+	cmd_catch_stop(&stop);
+	o.stop = &stop;
+	for (i = 0; i < argc && status == 0 && !stop; i++) {
 		c.file = argv[i];
 		c.r = csm_reader_open(argv[i], (enum csm_fmt)fmt, encoding,
 		    &err);
@@ -481,6 +558,12 @@ main(int argc, char **argv)
 		csm_reader_close(c.r);
 		c.r = NULL;
 	}
+	/* Stopped by a signal: what is whole is committed, unless --strict
+	 * wants all or nothing. */
+	if (stop && o.strict && status == 0) {
+		cmd_warn("--strict: stopped by a signal; nothing was stored");
+		status = -2;
+	}
 	if (status == 0 && csm_ingest_end(ing, &err) < 0) {
 		csm_ingest_stats(ing, &st);
 		if (!st.epipe) {
@@ -511,6 +594,7 @@ main(int argc, char **argv)
 		fclose(out);
 	if (csm_store_close(store, &err) < 0 && status == 0)
 		status = EX_IOERR_;
+	free(c.hdr);
 	if (c.rejects != NULL && fclose(c.rejects) != 0)
 		cmd_die(EX_IOERR_, "%s: %s", c.rejects_path, strerror(errno));
 	csm_expr_free(where);
@@ -518,6 +602,8 @@ main(int argc, char **argv)
 	csm_conf_free(conf);
 	free(path);
 	cmd_close_stdout();
+	if (stop)
+		cmd_die_of_signal(stop);
 	if (status == -1)
 		return 0;	/* the reader of our output went away */
 	if (status != 0)

@@ -3,13 +3,18 @@
  * built on.
  *
  * The library never prints and never exits: each call that can fail returns
- * a status and fills a struct csm_err.  Pointer comments say who owns what:
+ * a status and fills a struct csm_err.  Running out of memory is one such
+ * failure, CSM_EINTERNAL "out of memory", never an abort and never
+ * ignored: calls that return a status return it at once; writers, whose
+ * appends return nothing, remember it and return it from the next
+ * csm_writer_flush or csm_writer_finish.  Pointer comments say who owns what:
  * "new" (the caller frees it), "borrowed" (valid until the stated event) or
  * "takes" (the callee owns it from then on).
  */
 #ifndef CSM_H
 #define CSM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -204,6 +209,15 @@ int csm_reader_next(struct csm_reader *r, struct csm_rec *rec,
     struct csm_err *err);
 /* "stdin" or the path (borrowed, valid while r lives). */
 const char *csm_reader_name(const struct csm_reader *r);
+/* Ends the input, as if at its end, once *stop (borrowed, set by a
+ * signal handler) is non-zero, within about 0.1 s even while a pipe stays
+ * quiet; csm_reader_stopped then says so. */
+void csm_reader_interrupt(struct csm_reader *r,
+    const volatile sig_atomic_t *stop);
+int csm_reader_stopped(const struct csm_reader *r);
+/* 1 if the next record can be read without waiting for input, else 0
+ * (a pipe that has gone quiet). */
+int csm_reader_ready(struct csm_reader *r);
 /* Bytes consumed so far and the input's size (0 if not a regular file). */
 void csm_reader_progress(const struct csm_reader *r, uint64_t *done,
     uint64_t *total);
@@ -272,6 +286,7 @@ void csm_writer_free(struct csm_writer *w);
 struct csm_buf {
 	char	*p;
 	size_t	 len, cap;
+	int	 oom;		/* an append failed: out of memory (sticky) */
 };
 int csm_buf_add(struct csm_buf *b, const char *s, size_t len);
 int csm_buf_addc(struct csm_buf *b, char c);
@@ -426,6 +441,9 @@ struct csm_store;
 
 #define CSM_STORE_READONLY	0x01	/* open existing, never write */
 #define CSM_STORE_MEMORY	0x02	/* a private in-memory store */
+#define CSM_STORE_DRYRUN	0x04	/* write nothing that lasts: one
+					 * transaction from open to close,
+					 * the schema upgrade included */
 
 /*
  * Resolves the store's path: opt (--db) if set, else $CSM_DB, else
@@ -444,7 +462,9 @@ struct csm_store *csm_store_open(const char *path, unsigned flags,
 /* Closes the store; NULL is a no-op.  Returns 0 or -1 with err. */
 int csm_store_close(struct csm_store *st, struct csm_err *err);
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0, or -1 with err (CSM_EBUSY when
- * the lock was not had in time). */
+ * the lock was not had in time).  In a DRYRUN store, which holds its one
+ * transaction from open to close, they begin nothing, commit nothing and
+ * roll back to where the store was opened. */
 int csm_store_begin(struct csm_store *st, struct csm_err *err);
 int csm_store_commit(struct csm_store *st, struct csm_err *err);
 int csm_store_rollback(struct csm_store *st);
@@ -664,6 +684,10 @@ struct csm_ingest_opts {
 	int			 keep_raw;	/* pass raw bytes to reject() */
 	int64_t			 now;		/* time of records without one */
 	long			 batch;		/* records per transaction */
+	int			 idle_ms;	/* commit when the input has been
+						 * quiet this long (0: 1000) */
+	const volatile sig_atomic_t *stop;	/* set by a signal: end the
+						 * input, commit what is whole */
 };
 
 struct csm_ingest_hooks {

@@ -417,15 +417,19 @@ update_attrs(struct csm_desk *d, struct csm_item *it, int64_t cust,
 	sqlite3_stmt *s;
 	const char *text;
 	char *new;
-	int oom;
+	int oom = 0, rc;
 
 	STMT(s, "SELECT attrs FROM customers WHERE id = ?1");
 	sqlite3_bind_int64(s, 1, cust);
 	text = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW)
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
 		text = (const char *)sqlite3_column_text(s, 0);
-	new = merged_attrs(text, it->attrs, &oom);
+	new = rc == SQLITE_ROW || rc == SQLITE_DONE ? merged_attrs(text,
+	    it->attrs, &oom) : NULL;
 	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return desk_fatal(d, rc, err);
 	if (oom)
 		return nomem(err);
 	if (new == NULL)

@@ -68,6 +68,9 @@ struct csm_ingest {
 	/* The parser thread's input. */
 	struct csm_reader	*r;
 	struct queue		 q;
+	/* Set to end the input now: a signal (o.stop), or a failure of the
+	 * store thread while the parser waits on a quiet pipe. */
+	volatile sig_atomic_t	 halt;
 };
 
 static int64_t
@@ -98,6 +101,8 @@ csm_ingest_new(struct csm_store *st, const struct csm_model *m,
 	ing->o = *o;
 	if (ing->o.batch <= 0)
 		ing->o.batch = DEFAULT_BATCH;
+	if (ing->o.idle_ms <= 0)
+		ing->o.idle_ms = 1000;
 	if (h != NULL)
 		ing->h = *h;
 	csm_desk_output(ing->d, out, o->verbose);
@@ -193,12 +198,32 @@ put_full(struct queue *q, struct chunk *c)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/*
+ * The next filled chunk; with wait_ms > 0, NULL when none comes in that
+ * time (the input went quiet).
+ */
 static struct chunk *
-take_full(struct queue *q)
+take_full(struct queue *q, int wait_ms)
 {
 	struct chunk *c;
+	struct timespec until;
 
 	pthread_mutex_lock(&q->mu);
+	if (wait_ms > 0) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (q->count == 0)
+			if (pthread_cond_timedwait(&q->cv, &q->mu, &until) ==
+			    ETIMEDOUT && q->count == 0) {
+				pthread_mutex_unlock(&q->mu);
+				return NULL;
+			}
+	}
 	while (q->count == 0)
 		pthread_cond_wait(&q->cv, &q->mu);
 	c = q->full[q->head];
@@ -298,12 +323,20 @@ parser(void *arg)
 			break;
 		chunk_reset(c);
 		while (c->n < CHUNK) {
+			/* A pipe gone quiet: hand over what is read, so that
+			 * it is stored while the input waits. */
+			if (c->n > 0 && !csm_reader_ready(ing->r))
+				break;
 			rc = read_one(ing, c, c->n, pw);
 			if (rc <= 0)
 				break;
 			c->n++;
 		}
 		c->end = rc <= 0;
+		if (c->n == 0 && !c->end && !c->fatal) {
+			put_free(&ing->q, c);
+			continue;
+		}
 		csm_reader_progress(ing->r, &c->done, &c->total);
 		put_full(&ing->q, c);
 	}
@@ -435,11 +468,14 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 {
 	pthread_t tid;
 	struct chunk *c;
+	int64_t quiet;
 	int rc = 0, done = 0, unreadable = 0;
 	size_t i;
 
 	csm_err_clear(err);
 	ing->r = r;
+	ing->halt = ing->o.stop != NULL && *ing->o.stop;
+	csm_reader_interrupt(r, &ing->halt);
 	memset(&ing->q, 0, sizeof(ing->q));
 	pthread_mutex_init(&ing->q.mu, NULL);
 	pthread_cond_init(&ing->q.cv, NULL);
@@ -453,8 +489,24 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 		return csm_err_set(err, CSM_EINTERNAL, "cannot start a "
 		    "thread");
 	}
+	quiet = now_ns();
 	while (!done) {
-		c = take_full(&ing->q);
+		/* Wake every 0.1 s: to pass a signal on to the parser, and
+		 * to commit when the input has been quiet for idle_ms, so
+		 * that a quiet pipe's records are stored. */
+		c = take_full(&ing->q, 100);
+		if (c == NULL) {
+			if (ing->o.stop != NULL && *ing->o.stop)
+				ing->halt = 1;
+			if (ing->in_txn && !ing->o.strict && !ing->o.dry_run &&
+			    now_ns() - quiet >= ing->o.idle_ms * 1000000LL &&
+			    (rc = commit(ing, err)) < 0) {
+				ing->halt = 1;
+				break;
+			}
+			continue;
+		}
+		quiet = now_ns();
 		done = c->end;
 		rc = apply_chunk(ing, c, err);
 		if (rc == 0 && c->fatal) {
@@ -473,12 +525,19 @@ csm_ingest_read(struct csm_ingest *ing, struct csm_reader *r,
 		put_free(&ing->q, c);
 		if (rc < 0) {
 			/* Stop the parser; what it made is dropped below. */
+			ing->halt = 1;
 			pthread_mutex_lock(&ing->q.mu);
 			ing->q.stop = 1;
 			pthread_cond_broadcast(&ing->q.cv);
 			pthread_mutex_unlock(&ing->q.mu);
 			break;
 		}
+	}
+	if (rc < 0 && !ing->q.stop) {
+		pthread_mutex_lock(&ing->q.mu);
+		ing->q.stop = 1;
+		pthread_cond_broadcast(&ing->q.cv);
+		pthread_mutex_unlock(&ing->q.mu);
 	}
 	pthread_join(tid, NULL);
 	/* Chunks the parser filled after we stopped. */

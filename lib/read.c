@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +39,8 @@ struct csm_reader {
 	size_t		 cap, start, end;
 	int		 eof;
 	long		 lineno;	/* lines returned so far */
+	const volatile sig_atomic_t *stop;	/* set: end the input now */
+	int		 stopped;	/* it was ended so */
 
 	struct csm_buf	 jtmp;		/* scratch of the JSON fast path */
 
@@ -77,8 +80,10 @@ buf_reserve(struct csm_buf *b, size_t more)
 	while (cap < b->len + more)
 		cap *= 2;
 	p = realloc(b->p, cap);
-	if (p == NULL)
+	if (p == NULL) {
+		b->oom = 1;	/* sticky: see csm.h, "Errors" */
 		return -1;
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -300,6 +305,35 @@ csm_reader_close(struct csm_reader *r)
 	free(r);
 }
 
+/* Ends the input early once *stop is set (see csm.h). */
+void
+csm_reader_interrupt(struct csm_reader *r, const volatile sig_atomic_t *stop)
+{
+	r->stop = stop;
+}
+
+/* Whether the input was ended early by the stop flag. */
+int
+csm_reader_stopped(const struct csm_reader *r)
+{
+	return r->stopped;
+}
+
+/*
+ * Whether the next record can be had without waiting: a whole line is
+ * buffered, the input is at its end, or the descriptor has bytes (a
+ * regular file always has).  1 or 0.
+ */
+int
+csm_reader_ready(struct csm_reader *r)
+{
+	struct pollfd pfd = {r->fd, POLLIN, 0};
+
+	if (r->eof || memchr(r->buf + r->start, '\n', r->end - r->start))
+		return 1;
+	return poll(&pfd, 1, 0) != 0;
+}
+
 /* The name used in messages: "stdin" or the path. */
 const char *
 csm_reader_name(const struct csm_reader *r)
@@ -343,9 +377,23 @@ fill(struct csm_reader *r, struct csm_err *err)
 		r->buf = p;
 		r->cap = cap;
 	}
-	do
+	for (;;) {
+		/* With a stop flag, wait in short slices, so that a signal
+		 * that sets it ends a read from a pipe that stays quiet. */
+		if (r->stop != NULL) {
+			struct pollfd pfd = {r->fd, POLLIN, 0};
+
+			while (!*r->stop && poll(&pfd, 1, 100) == 0)
+				;
+			if (*r->stop) {
+				r->eof = r->stopped = 1;
+				return 0;
+			}
+		}
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
-	while (n < 0 && errno == EINTR);
+		if (n >= 0 || errno != EINTR)
+			break;
+	}
 	if (n < 0) {
 		csm_err_set(err, CSM_EIO, "read error: %s", strerror(errno));
 		return -1;

@@ -47,6 +47,7 @@ struct csm_store {
 	char		*path;
 	struct ckpt	*ck;
 	int		 readonly;
+	int		 dryrun;	/* one transaction, never committed */
 	int		 version;	/* schema version found at open */
 	int		 data_version;
 	struct stmt_slot *slots;	/* open addressing by the SQL's address */
@@ -398,29 +399,13 @@ set_wal(struct csm_store *st, int busy_ms, struct csm_err *err)
 	return rc == SQLITE_OK ? 0 : csm_store_sqlerr(st, rc, err);
 }
 
-/* Brings the schema up to date in one transaction: all of it or nothing. */
+/* Runs the migrations from version v on, in the open transaction. */
 static int
-migrate(struct csm_store *st, struct csm_err *err)
+upgrade(struct csm_store *st, int v, struct csm_err *err)
 {
-	int v = 0, i;
+	char sql[64];
+	int i;
 
-	if (pragma_int(st, "PRAGMA user_version", &st->version, err) < 0)
-		return -1;
-	if (st->version > NMIGRATIONS)
-		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
-		    "version %d, newer than this csm (%d): upgrade csm",
-		    st->version, NMIGRATIONS);
-	if (st->version == NMIGRATIONS)
-		return 0;
-	if (st->readonly)
-		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
-		    "version %d and needs an upgrade to %d: run a writing "
-		    "tool such as csm-ingest once", st->version, NMIGRATIONS);
-	if (csm_store_begin(st, err) < 0)
-		return -1;
-	/* Another process may have upgraded it while we waited. */
-	if (pragma_int(st, "PRAGMA user_version", &v, err) < 0)
-		goto fail;
 	for (i = v; i < NMIGRATIONS; i++)
 		if (exec(st, migrations[i], err) < 0) {
 			if (err != NULL && err->code != CSM_EBUSY) {
@@ -431,18 +416,46 @@ migrate(struct csm_store *st, struct csm_err *err)
 				    "upgrade the store from schema version %d "
 				    "to %d, left at %d: %s", i, i + 1, v, why);
 			}
-			goto fail;
+			return -1;
 		}
-	if (v < NMIGRATIONS) {
-		char sql[64];
+	if (v == NMIGRATIONS)
+		return 0;
+	if (history(st, v, err) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", NMIGRATIONS);
+	return exec(st, sql, err);
+}
 
-		if (history(st, v, err) < 0)
-			goto fail;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-		    NMIGRATIONS);
-		if (exec(st, sql, err) < 0)
-			goto fail;
-	}
+/*
+ * Brings the schema up to date in one transaction: all of it or nothing.
+ * A dry run upgrades inside the transaction it holds to the end, so that
+ * the upgrade is rolled back with everything else.
+ */
+static int
+migrate(struct csm_store *st, struct csm_err *err)
+{
+	int v = 0;
+
+	if (pragma_int(st, "PRAGMA user_version", &st->version, err) < 0)
+		return -1;
+	if (st->version > NMIGRATIONS)
+		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
+		    "version %d, newer than this csm (%d): upgrade csm",
+		    st->version, NMIGRATIONS);
+	if (st->version == NMIGRATIONS && !st->dryrun)
+		return 0;
+	if (st->readonly)
+		return csm_err_set(err, CSM_ECANTCREAT, "store has schema "
+		    "version %d and needs an upgrade to %d: run a writing "
+		    "tool such as csm-ingest once", st->version, NMIGRATIONS);
+	if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	/* Another process may have upgraded it while we waited. */
+	if (pragma_int(st, "PRAGMA user_version", &v, err) < 0 ||
+	    upgrade(st, v, err) < 0)
+		goto fail;
+	if (st->dryrun)
+		return exec(st, "SAVEPOINT csm_dryrun", err);
 	return csm_store_commit(st, err);
 fail:
 	csm_store_rollback(st);
@@ -466,6 +479,7 @@ csm_store_open(const char *path, unsigned flags, int busy_ms,
 		return NULL;
 	}
 	st->readonly = (flags & CSM_STORE_READONLY) != 0;
+	st->dryrun = (flags & CSM_STORE_DRYRUN) != 0 && !st->readonly;
 	if (!(flags & CSM_STORE_MEMORY) && (st->path = strdup(path)) == NULL) {
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");
 		goto fail;
@@ -542,6 +556,12 @@ csm_store_close(struct csm_store *st, struct csm_err *err)
 		return 0;
 	csm_store_bulk_end(st);
 	free(st->path);
+	if (st->dryrun && st->db != NULL && !sqlite3_get_autocommit(st->db)) {
+		for (i = 0; i < (int)st->nslots; i++)
+			if (st->slots[i].stmt != NULL)
+				sqlite3_reset(st->slots[i].stmt);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	for (i = 0; i < (int)st->nslots; i++)
 		sqlite3_finalize(st->slots[i].stmt);
 	free(st->slots);
@@ -709,6 +729,8 @@ bulk_throttle(struct csm_store *st)
 int
 csm_store_begin(struct csm_store *st, struct csm_err *err)
 {
+	if (st->dryrun)
+		return 0;
 	return exec(st, "BEGIN IMMEDIATE", err);
 }
 
@@ -729,6 +751,8 @@ int
 csm_store_commit(struct csm_store *st, struct csm_err *err)
 {
 	reset_all(st);
+	if (st->dryrun)
+		return 0;
 	if (exec(st, "COMMIT", err) < 0) {
 		csm_store_rollback(st);
 		return -1;
@@ -773,6 +797,9 @@ csm_store_rollback(struct csm_store *st)
 	reset_all(st);
 	if (sqlite3_get_autocommit(st->db))
 		return 0;
+	if (st->dryrun)
+		return sqlite3_exec(st->db, "ROLLBACK TO csm_dryrun", NULL,
+		    NULL, NULL) == SQLITE_OK ? 0 : -1;
 	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) ==
 	    SQLITE_OK ? 0 : -1;
 }

@@ -588,12 +588,15 @@ table_push(struct csm_writer *w, const char *s, size_t len)
 		size_t cap = w->cellcap ? w->cellcap * 2 : 256;
 		char **p = realloc(w->cells, cap * sizeof(*p));
 
-		if (p == NULL)
+		if (p == NULL) {
+			w->out.oom = 1;
 			return;
+		}
 		w->cells = p;
 		w->cellcap = cap;
 	}
-	w->cells[w->ncells++] = table_cell(s, len);
+	if ((w->cells[w->ncells++] = table_cell(s, len)) == NULL)
+		w->out.oom = 1;
 }
 
 /* Ends the record. */
@@ -690,6 +693,10 @@ csm_writer_rewind(struct csm_writer *w, size_t mark)
 int
 csm_writer_flush(struct csm_writer *w, int *eno, struct csm_err *err)
 {
+	if (w->out.oom || w->row.oom) {
+		w->out.len = 0;
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
 	if (w->out.len > 0 &&
 	    fwrite(w->out.p, 1, w->out.len, w->fp) != w->out.len)
 		goto fail;
@@ -712,8 +719,10 @@ table_render(struct csm_writer *w)
 	if (w->ncells == 0 || w->ncols == 0)
 		return;
 	wid = calloc(w->ncols, sizeof(*wid));
-	if (wid == NULL)
+	if (wid == NULL) {
+		w->out.oom = 1;
 		return;
+	}
 	nrows = w->ncells / w->ncols;
 	for (r = 0; r < nrows; r++)
 		for (c = 0; c < w->ncols; c++) {
