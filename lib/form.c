@@ -322,7 +322,7 @@ field_named(struct csm_model *m, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < m->nfields; i++)
+	for (i = 0; name != NULL && i < m->nfields; i++)
 		if (strcmp(m->fields[i].name, name) == 0)
 			return &m->fields[i];
 	return NULL;
@@ -365,6 +365,9 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 	size_t i;
 	int rc, k;
 
+	if (f == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "field '%s' has no "
+		    "header", e->name ? e->name : "");
 	k = key_index(field_keys, e->key);
 	if (k < 0)
 		return csm_conf_unknown_key(e, field_keys, err);
@@ -455,7 +458,7 @@ flow_of(struct csm_model *m, const char *type)
 {
 	size_t i;
 
-	for (i = 0; i < m->nflows; i++)
+	for (i = 0; type != NULL && i < m->nflows; i++)
 		if (strcmp(m->flows[i].type, type) == 0)
 			return &m->flows[i];
 	return NULL;
@@ -643,6 +646,9 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 		if (strcmp(e->section, "workflow") != 0)
 			continue;
 		w = flow_of(m, e->name);	/* its header made it */
+		if (w == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "workflow '%s' "
+			    "has no header", e->name ? e->name : "");
 		if (key_index(flow_keys, e->key) < 0)
 			return csm_conf_unknown_key(e, flow_keys, err);
 		if (strcmp(e->key, "status") == 0) {
