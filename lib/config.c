@@ -267,7 +267,8 @@ static int parse_file(struct parser *outer, const char *path, long col);
 /*
  * Copies the len bytes of s, one quoted string as a whole, into out
  * without its quotes and with its escapes undone (\n, \t, \c); out has
- * room for len bytes.  Returns the length written (NUL-terminated).
+ * room for len bytes and may be s itself.  Returns the length written
+ * (NUL-terminated).
  */
 static size_t
 unquote(const char *s, size_t len, char *out)
@@ -432,10 +433,11 @@ parse_entry(struct parser *p)
 		return fail(p, col(p), "expected '=' after key '%s'", key);
 	raw = value = keep(p->conf, v.p ? v.p : "", v.len);
 	if (raw != NULL && whole) {
-		/* One quoted string: strip the quotes, undo escapes. */
-		value = keep(p->conf, "", v.len);
+		/* One quoted string: strip the quotes, undo escapes (in a
+		 * copy: unquote writes behind where it reads). */
+		value = keep(p->conf, raw, v.len);
 		if (value != NULL)
-			unquote(raw, v.len, value);
+			unquote(value, v.len, value);
 		vcol++;
 	}
 	csm_buf_free(&v);
