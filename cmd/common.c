@@ -256,12 +256,16 @@ cmd_model(const struct csm_conf *conf)
 {
 	struct csm_model *m;
 	struct csm_err err;
+	const char *w;
+	size_t i;
 
 	csm_err_clear(&err);
 	m = csm_model_new(conf, &err);
 	if (m == NULL)
 		cmd_die(err.code == CSM_ECONFIG ? EX_CONFIG_ : EX_SOFTWARE_,
 		    "%s", err.msg);
+	for (i = 0; (w = csm_model_warning(m, i)) != NULL; i++)
+		cmd_warn("warning: %s", w);
 	return m;
 }
 

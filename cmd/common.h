@@ -73,7 +73,9 @@ int cmd_progress(int flag, int quiet);
  * Returns new (never NULL).
  */
 struct csm_conf *cmd_config(const char *opt);
-/* Builds the model from conf; exits 78 on errors.  Returns new. */
+/* Builds the model from conf; exits 78 on errors, and prints its
+ * warnings ("prog: warning: file:line:col: ...") otherwise.  Returns
+ * new. */
 struct csm_model *cmd_model(const struct csm_conf *conf);
 /* Busy timeout in milliseconds: $CSM_BUSY_TIMEOUT, else 30000. */
 int cmd_busy_ms(void);

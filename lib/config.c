@@ -13,6 +13,9 @@
  * and lists: a value keeps its quotes unless it is one quoted string as a
  * whole, and '#' or ';' starts a comment only at the start of a value or
  * after white space.  Errors name file:line:column.
+ *
+ * Lists (a, "b, c", d) are split by csm_conf_list, the one splitter of
+ * every list key, by the same quoting rules as values.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +30,8 @@
 struct csm_conf {
 	struct csm_conf_entry *v;
 	size_t		 n, cap;
+	struct csm_conf_section *sec;
+	size_t		 nsec, seccap;
 	char		**strs;		/* every string we own */
 	size_t		 nstrs, strcap;
 };
@@ -85,6 +90,7 @@ csm_conf_free(struct csm_conf *conf)
 		free(conf->strs[i]);
 	free(conf->strs);
 	free(conf->v);
+	free(conf->sec);
 	free(conf);
 }
 
@@ -171,15 +177,41 @@ lower(char *s)
 }
 
 static int
+add_section(struct parser *p, long scol)
+{
+	struct csm_conf *c = p->conf;
+	struct csm_conf_section *s;
+
+	if (c->nsec == c->seccap) {
+		size_t cap = c->seccap ? c->seccap * 2 : 16;
+
+		s = realloc(c->sec, cap * sizeof(*s));
+		if (s == NULL)
+			return fail(p, scol, "out of memory");
+		c->sec = s;
+		c->seccap = cap;
+	}
+	s = &c->sec[c->nsec++];
+	s->section = p->section;
+	s->name = p->name;
+	s->file = p->file;
+	s->line = p->line;
+	s->col = scol;
+	return 0;
+}
+
+static int
 parse_section(struct parser *p)
 {
 	size_t start;
 	struct csm_buf name = {0};
+	long scol;
 	int c;
 
 	p->pos++;	/* '[' */
 	skip_space(p);
 	start = p->pos;
+	scol = col(p);
 	while ((c = peek(p)) != -1 && (is_keychar(c) || c == '.'))
 		p->pos++;
 	if (p->pos == start)
@@ -222,20 +254,49 @@ parse_section(struct parser *p)
 		return fail(p, col(p), "expected ']' to close the section "
 		    "header");
 	p->pos++;
+	if (strcmp(p->section, "include") == 0 && p->name != NULL)
+		return fail(p, scol, "[include] takes no name: write "
+		    "'path = FILE' under it");
+	if (add_section(p, scol) < 0)
+		return -1;
 	return end_line(p);
 }
 
 static int parse_file(struct parser *outer, const char *path, long col);
 
 /*
+ * Copies the len bytes of s, one quoted string as a whole, into out
+ * without its quotes and with its escapes undone (\n, \t, \c); out has
+ * room for len bytes and may be s itself.  Returns the length written
+ * (NUL-terminated).
+ */
+static size_t
+unquote(const char *s, size_t len, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 1; i + 1 < len; i++) {
+		char ch = s[i];
+
+		if (ch == '\\' && i + 2 < len) {
+			ch = s[++i];
+			ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch;
+		}
+		out[o++] = ch;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
  * Reads a value up to the end of its line (following backslash
- * continuations), dropping a trailing comment and outer white space, and
- * unquoting it when it is one quoted string.
+ * continuations), dropping a trailing comment and outer white space.
+ * *whole tells whether it is one quoted string as a whole.
  */
 static int
-parse_value(struct parser *p, struct csm_buf *v, long *vcol)
+parse_value(struct parser *p, struct csm_buf *v, long *vcol, int *whole)
 {
-	int inq = 0, c, quoted_whole;
+	int inq = 0, c;
 	size_t firstclose = 0, firstq = (size_t)-1, trail;
 
 	skip_space(p);
@@ -285,30 +346,13 @@ parse_value(struct parser *p, struct csm_buf *v, long *vcol)
 	v->len = trail;
 	if (v->p != NULL)
 		v->p[v->len] = '\0';
-	quoted_whole = v->len >= 2 && firstq == 0 &&
-	    firstclose == v->len - 1;
-	if (quoted_whole) {
-		/* One quoted string: strip the quotes, undo escapes. */
-		size_t i, o = 0;
-
-		for (i = 1; i + 1 < v->len; i++) {
-			char ch = v->p[i];
-
-			if (ch == '\\' && i + 2 < v->len) {
-				ch = v->p[++i];
-				ch = ch == 'n' ? '\n' : ch == 't' ? '\t' : ch;
-			}
-			v->p[o++] = ch;
-		}
-		v->len = o;
-		v->p[o] = '\0';
-		(*vcol)++;
-	}
+	*whole = v->len >= 2 && firstq == 0 && firstclose == v->len - 1;
 	return 0;
 }
 
 static int
-add_entry(struct parser *p, const char *key, const char *value, long vcol)
+add_entry(struct parser *p, const char *key, const char *value,
+    const char *raw, long vcol)
 {
 	struct csm_conf *c = p->conf;
 	struct csm_conf_entry *e;
@@ -327,6 +371,7 @@ add_entry(struct parser *p, const char *key, const char *value, long vcol)
 	e->name = p->name;
 	e->key = key;
 	e->value = value;
+	e->raw = raw;
 	e->file = p->file;
 	e->line = p->line;
 	e->col = vcol;
@@ -358,8 +403,8 @@ parse_entry(struct parser *p)
 	size_t start = p->pos;
 	long kcol = col(p), vcol, line;
 	struct csm_buf v = {0};
-	char *key, *value;
-	int rc;
+	char *key, *value, *raw;
+	int rc, whole = 0;
 
 	if (p->section == NULL)
 		return fail(p, kcol, "key outside of a [section]");
@@ -376,7 +421,7 @@ parse_entry(struct parser *p)
 	line = p->line;
 	if (peek(p) == '=') {
 		p->pos++;
-		if (parse_value(p, &v, &vcol) < 0) {
+		if (parse_value(p, &v, &vcol, &whole) < 0) {
 			csm_buf_free(&v);
 			return -1;
 		}
@@ -386,7 +431,15 @@ parse_entry(struct parser *p)
 		csm_buf_add(&v, "true", 4);	/* a bare key is true */
 	} else
 		return fail(p, col(p), "expected '=' after key '%s'", key);
-	value = keep(p->conf, v.p ? v.p : "", v.len);
+	raw = value = keep(p->conf, v.p ? v.p : "", v.len);
+	if (raw != NULL && whole) {
+		/* One quoted string: strip the quotes, undo escapes (in a
+		 * copy: unquote writes behind where it reads). */
+		value = keep(p->conf, raw, v.len);
+		if (value != NULL)
+			unquote(value, v.len, value);
+		vcol++;
+	}
 	csm_buf_free(&v);
 	if (value == NULL)
 		return fail(p, vcol, "out of memory");
@@ -395,12 +448,18 @@ parse_entry(struct parser *p)
 		long now = p->line;
 
 		p->line = line;
-		rc = add_entry(p, key, value, vcol);
+		rc = add_entry(p, key, value, raw, vcol);
 		p->line = now;
 	}
 	if (rc < 0)
 		return -1;
-	if (strcmp(p->section, "include") == 0 && strcmp(key, "path") == 0) {
+	if (strcmp(p->section, "include") == 0 && strcmp(key, "path") != 0) {
+		static const char *const inc_keys[] = {"path", NULL};
+
+		return csm_conf_unknown_key(&p->conf->v[p->conf->n - 1],
+		    inc_keys, p->err);
+	}
+	if (strcmp(p->section, "include") == 0) {
 		char *inc = relative(p->file, value);
 		long now = p->line;
 
@@ -630,4 +689,191 @@ csm_conf_bool(const char *v)
 	    strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
 		return 0;
 	return -1;
+}
+
+/* Section headers in file order (borrowed). */
+const struct csm_conf_section *
+csm_conf_sections(const struct csm_conf *conf, size_t *n)
+{
+	*n = conf->nsec;
+	return conf->sec;
+}
+
+/*
+ * The end of the list item that starts at s: the next comma outside
+ * double quotes, or the end of the text.  *open is set when a quote is
+ * left open.  Inside quotes a backslash escapes the next byte, as in
+ * parse_value.
+ */
+static const char *
+item_end(const char *s, int *open)
+{
+	int inq = 0;
+
+	for (; *s != '\0'; s++) {
+		if (inq && *s == '\\' && s[1] != '\0')
+			s++;
+		else if (*s == '"')
+			inq = !inq;
+		else if (*s == ',' && !inq)
+			break;
+	}
+	*open = inq;
+	return s;
+}
+
+/* Whether the len bytes of s are one quoted string as a whole. */
+static int
+wholly_quoted(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 2 || s[0] != '"')
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len)
+			i++;
+		else if (s[i] == '"')
+			return i == len - 1;
+	}
+	return 0;
+}
+
+/* Splits a list value (see csm.h). */
+int
+csm_conf_list(const struct csm_conf_entry *e, char ***items, size_t *n,
+    struct csm_err *err)
+{
+	const char *text = e->raw != NULL ? e->raw : e->value, *s, *end;
+	size_t count = 0, k, len;
+	char **v, *o;
+	int open, pass;
+
+	*items = NULL;
+	*n = 0;
+	/* Pass 0 checks and counts the items; pass 1 copies them into one
+	 * block: the pointers, then the text (no longer than the value). */
+	for (pass = 0, v = NULL, o = NULL; pass < 2; pass++) {
+		if (pass == 1) {
+			v = malloc((count + 1) * sizeof(*v) + strlen(text) +
+			    count + 1);
+			if (v == NULL)
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "out of memory");
+			o = (char *)(v + count + 1);
+		}
+		for (s = text, k = 0;; s = end + 1) {
+			while (is_space(*s))
+				s++;
+			end = item_end(s, &open);
+			if (open) {
+				free(v);
+				return csm_conf_error(e, err, "%s: unterminated "
+				    "quoted string in the list", e->key);
+			}
+			len = (size_t)(end - s);
+			while (len > 0 && is_space(s[len - 1]))
+				len--;
+			if (len == 0 && *end == '\0' && k == 0) {
+				free(v);
+				return csm_conf_error(e, err, "%s: expected a "
+				    "list, as in '%s = a, b'", e->key, e->key);
+			}
+			if (len == 0) {
+				free(v);
+				return csm_conf_error(e, err, "%s: item %zu of "
+				    "the list is empty", e->key, k + 1);
+			}
+			if (pass == 1) {
+				v[k] = o;
+				if (wholly_quoted(s, len))
+					o += unquote(s, len, o) + 1;
+				else {
+					memcpy(o, s, len);
+					o[len] = '\0';
+					o += len + 1;
+				}
+			}
+			k++;
+			if (*end == '\0')
+				break;
+		}
+		count = k;
+	}
+	v[count] = NULL;
+	*items = v;
+	*n = count;
+	return 0;
+}
+
+/* The edit distance of a and b (optimal string alignment: a letter
+ * wrong, missing, extra, or two swapped), '-' and '_' alike; long words
+ * count as far. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[33][33];
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			char ca = a[i - 1] == '-' ? '_' : a[i - 1];
+			char cb = b[j - 1] == '-' ? '_' : b[j - 1];
+			size_t best = d[i - 1][j - 1] + (ca != cb);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* The likely intended word (see csm.h). */
+const char *
+csm_conf_suggest(const char *word, const char *const *candidates)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, d, limit;
+
+	for (; *candidates != NULL; candidates++) {
+		/* Short words: one edit, else two; never the whole word. */
+		limit = strlen(*candidates) <= 4 ? 1 : 2;
+		d = distance(word, *candidates);
+		if (d <= limit && d < strlen(word) && d < bestd) {
+			best = *candidates;
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+/* The error for an unknown key (see csm.h). */
+int
+csm_conf_unknown_key(const struct csm_conf_entry *e,
+    const char *const *known, struct csm_err *err)
+{
+	const char *hint = csm_conf_suggest(e->key, known);
+	char list[160];
+	size_t i, at = 0;
+
+	if (hint != NULL)
+		return csm_conf_error(e, err, "unknown key '%s' in [%s] (did "
+		    "you mean '%s'?)", e->key, e->section, hint);
+	list[0] = '\0';
+	for (i = 0; known[i] != NULL && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
+		    i > 0 ? ", " : "", known[i]);
+	return csm_conf_error(e, err, "unknown key '%s' in [%s] (expected "
+	    "%s)", e->key, e->section, list);
 }

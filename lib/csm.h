@@ -340,6 +340,14 @@ struct csm_model *csm_model_new(const struct csm_conf *conf,
 void csm_model_free(struct csm_model *m);
 /* The configured time zone (borrowed, valid while m lives). */
 const struct csm_tz *csm_model_tz(const struct csm_model *m);
+/*
+ * The i-th warning about the configuration the model was built from, as
+ * "file:line:col: message", or NULL when there are no more (borrowed,
+ * valid while m lives).  Warnings are what the tools go on without: a
+ * section that no tool knows.  The tools print them; the library never
+ * does.
+ */
+const char *csm_model_warning(const struct csm_model *m, size_t i);
 
 /* A ticket's place in its lifecycle. */
 struct csm_ticket_state {
@@ -750,9 +758,21 @@ struct csm_conf_entry {
 	const char	*name;		/* subsection, as written, or NULL */
 	const char	*key;		/* lowercased: "first_response" */
 	const char	*value;		/* unquoted when wholly quoted */
+	const char	*raw;		/* as written, quotes kept (the same
+					 * string as value unless wholly
+					 * quoted); what lists split */
 	const char	*file;		/* where it was read */
 	long		 line;
 	long		 col;		/* column of the value */
+};
+
+/* A section header, [section] or [section "name"], where it was read. */
+struct csm_conf_section {
+	const char	*section;	/* lowercased */
+	const char	*name;		/* as written, or NULL */
+	const char	*file;
+	long		 line;
+	long		 col;		/* column of the section's name */
 };
 
 /* Parses a file (following [include] path = ...).  Returns new, or NULL
@@ -769,6 +789,11 @@ void csm_conf_free(struct csm_conf *conf);
  * lives). */
 const struct csm_conf_entry *csm_conf_entries(const struct csm_conf *conf,
     size_t *n);
+/* All section headers in file order, including those of included files
+ * and those with no entries; *n gets the count (borrowed, valid while
+ * conf lives). */
+const struct csm_conf_section *csm_conf_sections(const struct csm_conf *conf,
+    size_t *n);
 /* The last value of section[.name].key, or NULL (borrowed). name NULL
  * matches only entries without a subsection. */
 const struct csm_conf_entry *csm_conf_get(const struct csm_conf *conf,
@@ -779,6 +804,43 @@ int csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Parses a boolean value (true/false/yes/no/on/off/1/0); -1 if none. */
 int csm_conf_bool(const char *value);
+/*
+ * Splits the value of e as a list, the one list syntax of csm.conf(5)
+ * (values, types, groups = a, b; first_response = urgent 30m, high 1h;
+ * then = priority = urgent, group = "a, b"): items are separated by commas
+ * outside double quotes and lose the white space around them.  An item
+ * that is one quoted string as a whole loses its quotes, and the escapes
+ * of quoted values (\n, \t, \c for any other c) are undone in it; any
+ * other item is kept as written, quotes and backslashes included, for the
+ * caller's own parser.  It reads e->raw (e->value if raw is NULL), so
+ * 'values = "a, b"' is the one item "a, b".
+ *
+ * On success returns 0, sets *n to the count (at least 1) and *items to a
+ * new NULL-terminated array of the items, allocated as one block with
+ * their text: the caller frees it all with one free(*items).  An empty
+ * value, an empty item ("a, , b", a trailing comma) and an unterminated
+ * quote are errors: returns -1 with err (CSM_ECONFIG naming the entry's
+ * file:line:col and key, or CSM_EINTERNAL when out of memory), *items
+ * NULL and *n 0.  A quoted empty item ("") is an item.
+ */
+int csm_conf_list(const struct csm_conf_entry *e, char ***items, size_t *n,
+    struct csm_err *err);
+/*
+ * The word of candidates (a NULL-terminated array; borrowed) that word is
+ * most likely a typo of: a letter or two wrong, missing, extra or
+ * swapped, '-' for '_'.  Returns it (borrowed), or NULL when none is
+ * that close.
+ */
+const char *csm_conf_suggest(const char *word,
+    const char *const *candidates);
+/*
+ * Fills err (CSM_ECONFIG) for an entry whose key its section does not
+ * know: "file:line:col: unknown key 'k' in [s] (did you mean 'x'?)", or
+ * "(expected a, b, c)" naming known (NULL-terminated) when no key is
+ * close.  Returns -1.
+ */
+int csm_conf_unknown_key(const struct csm_conf_entry *e,
+    const char *const *known, struct csm_err *err);
 
 /*
  * Expressions: the filter language of `when =` and `--where` (csm(7)).

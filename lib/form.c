@@ -14,10 +14,18 @@
  *		status = 派工 open
  *		transition = 受理 -> 派工 -> 上门
  *		reopen = 维修
+ *
+ * The model owns [core], [field] and [workflow]: an unknown key in them,
+ * a key that takes one value given twice for the same thing, or a
+ * declaration that cannot work is an error naming file:line:col.  Other
+ * sections belong to tools still to come, or to none: the latter draw a
+ * warning (csm_model_warning), never an error, so that one file serves
+ * tools of different versions.
  */
 #include <errno.h>
 #include <math.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,20 +48,46 @@ static const char *const ftypes[] = {
 	"string", "int", "number", "bool", "date", "time", "enum", NULL
 };
 
+/* The keys of each section the model owns. */
+static const char *const core_keys[] = {"timezone", "reopen_window", NULL};
+enum { K_TYPE, K_VALUES, K_REQUIRED, K_PATTERN, K_TYPES, K_RECORD, K_LABEL,
+	K_DESCRIPTION, NFKEYS };
+static const char *const field_keys[NFKEYS + 1] = {
+	"type", "values", "required", "pattern", "types", "record", "label",
+	"description", NULL
+};
+static const char *const flow_keys[] = {"status", "transition", "reopen",
+	NULL};
+
+/* Sections read by tools still to come: accepted, not read yet. */
+static const char *const later_sections[] = {
+	"calendar", "sla", "rule", "agent", "group", "route", "report", "kb",
+	"notify", NULL
+};
+/* Every section some part of csm knows, for "did you mean". */
+static const char *const all_sections[] = {
+	"core", "field", "workflow", "include", "calendar", "sla", "rule",
+	"agent", "group", "route", "report", "kb", "notify", NULL
+};
+
 struct field {
 	char		*name;
 	enum ftype	 type;
 	int		 kind;		/* record kind it applies to */
 	int		 required;
-	char		**values;	/* enum values */
+	char		**values;	/* enum values (csm_conf_list: one
+					 * block) */
 	size_t		 nvalues;
-	char		**types;	/* ticket types; none = all */
+	char		**types;	/* ticket types (one block); none =
+					 * all */
 	size_t		 ntypes;
 	regex_t		 re;
 	int		 has_re;
 	char		*pattern;
-	const struct csm_conf_entry *where;	/* its first line, while the
-						 * model is built */
+	/* While the model is built (borrowed from the conf): its first
+	 * header, and the entry of each key given. */
+	const struct csm_conf_section *where;
+	const struct csm_conf_entry *set[NFKEYS];
 };
 
 struct stage {
@@ -67,6 +101,10 @@ struct workflow {
 	size_t		 nstages;
 	unsigned char	*allow;		/* nstages * nstages */
 	int		 reopen;	/* stage index, -1: first 'open' */
+	/* While the model is built (borrowed from the conf): its first
+	 * header, and its 'reopen =' entry. */
+	const struct csm_conf_section *where;
+	const struct csm_conf_entry *reopen_at;
 };
 
 struct csm_model {
@@ -76,6 +114,8 @@ struct csm_model {
 	size_t		 nfields;
 	struct workflow	*flows;
 	size_t		 nflows;
+	char		**warnings;	/* "file:line:col: message" */
+	size_t		 nwarnings;
 };
 
 static const char *const statuses[CSM_NSTATUS] = {
@@ -162,11 +202,7 @@ csm_model_free(struct csm_model *m)
 	for (i = 0; i < m->nfields; i++) {
 		struct field *f = &m->fields[i];
 
-		for (j = 0; j < f->nvalues; j++)
-			free(f->values[j]);
 		free(f->values);
-		for (j = 0; j < f->ntypes; j++)
-			free(f->types[j]);
 		free(f->types);
 		if (f->has_re)
 			regfree(&f->re);
@@ -182,6 +218,9 @@ csm_model_free(struct csm_model *m)
 		free(m->flows[i].type);
 	}
 	free(m->flows);
+	for (i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
 	csm_tz_free(m->tz);
 	free(m);
 }
@@ -193,72 +232,111 @@ csm_model_tz(const struct csm_model *m)
 	return m->tz;
 }
 
-/*
- * Splits a comma-separated list into new strings, trimming spaces and
- * optional quotes.  Returns the count, or -1 when out of memory.
- */
-static long
-split_list(const char *v, char ***out)
+/* The i-th warning, or NULL (borrowed). */
+const char *
+csm_model_warning(const struct csm_model *m, size_t i)
 {
-	char **items = NULL, **p;
-	size_t n = 0;
-	const char *s = v, *e;
+	return i < m->nwarnings ? m->warnings[i] : NULL;
+}
 
-	*out = NULL;
-	while (*s != '\0') {
-		size_t len;
+/* Adds "file:line:col: message" about section header s to the warnings.
+ * Returns 0, or -1 with err when out of memory. */
+static int
+warn_at(struct csm_model *m, const struct csm_conf_section *s,
+    struct csm_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = strchr(s, ',');
-		if (e == NULL)
-			e = s + strlen(s);
-		len = (size_t)(e - s);
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
-		if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
-			s++;
-			len -= 2;
-		}
-		if (len > 0) {
-			p = realloc(items, (n + 1) * sizeof(*items));
-			if (p == NULL)
-				goto fail;
-			items = p;
-			items[n] = strndup(s, len);
-			if (items[n] == NULL)
-				goto fail;
-			n++;
-		}
-		s = *e == ',' ? e + 1 : e;
+static int
+warn_at(struct csm_model *m, const struct csm_conf_section *s,
+    struct csm_err *err, const char *fmt, ...)
+{
+	char msg[200], **w;
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	w = realloc(m->warnings, (m->nwarnings + 1) * sizeof(*w));
+	if (w == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	m->warnings = w;
+	len = strlen(s->file) + strlen(msg) + 64;
+	w[m->nwarnings] = malloc(len);
+	if (w[m->nwarnings] == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	snprintf(w[m->nwarnings++], len, "%s:%ld:%ld: %s", s->file, s->line,
+	    s->col, msg);
+	return 0;
+}
+
+/* Fills err (CSM_ECONFIG) with "file:line:col: message" about section
+ * header s; returns -1. */
+static int
+section_error(const struct csm_conf_section *s, struct csm_err *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+section_error(const struct csm_conf_section *s, struct csm_err *err,
+    const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err != NULL) {
+		err->line = s->line;
+		err->col = s->col;
 	}
-	*out = items;
-	return (long)n;
-fail:
-	while (n > 0)
-		free(items[--n]);
-	free(items);
+	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", s->file,
+	    s->line, s->col, msg);
+}
+
+/* The error for key e given again after first; what names the thing it
+ * is a key of ("in [core]", "of field 'x'"). */
+static int
+twice(const struct csm_conf_entry *e, const struct csm_conf_entry *first,
+    const char *what, struct csm_err *err)
+{
+	return csm_conf_error(e, err, "'%s' %s is set twice (first at "
+	    "%s:%ld)", e->key, what, first->file, first->line);
+}
+
+/* The index of key in a NULL-terminated table, or -1. */
+static int
+key_index(const char *const *keys, const char *key)
+{
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(keys[i], key) == 0)
+			return i;
 	return -1;
 }
 
-static void
-free_list(char **items, size_t n)
-{
-	while (n > 0)
-		free(items[--n]);
-	free(items);
-}
-
+/* The field named name, or NULL. */
 static struct field *
-field_of(struct csm_model *m, const struct csm_conf_entry *e,
-    struct csm_err *err)
+field_named(struct csm_model *m, const char *name)
 {
-	struct field *f;
 	size_t i;
 
-	for (i = 0; i < m->nfields; i++)
-		if (strcmp(m->fields[i].name, e->name) == 0)
+	for (i = 0; name != NULL && i < m->nfields; i++)
+		if (strcmp(m->fields[i].name, name) == 0)
 			return &m->fields[i];
+	return NULL;
+}
+
+/* Declares the field of header s (once for all its headers). */
+static struct field *
+field_of(struct csm_model *m, const struct csm_conf_section *s,
+    struct csm_err *err)
+{
+	struct field *f = field_named(m, s->name);
+
+	if (f != NULL)
+		return f;
 	f = realloc(m->fields, (m->nfields + 1) * sizeof(*f));
 	if (f == NULL) {
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");
@@ -267,14 +345,14 @@ field_of(struct csm_model *m, const struct csm_conf_entry *e,
 	m->fields = f;
 	f = &m->fields[m->nfields];
 	memset(f, 0, sizeof(*f));
-	f->name = strdup(e->name);
+	f->name = strdup(s->name);
 	if (f->name == NULL) {
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");
 		return NULL;
 	}
 	m->nfields++;
 	f->kind = CSM_KIND_TICKET;
-	f->where = e;
+	f->where = s;
 	return f;
 }
 
@@ -282,17 +360,22 @@ static int
 field_entry(struct csm_model *m, const struct csm_conf_entry *e,
     struct csm_err *err)
 {
-	struct field *f;
+	struct field *f = field_named(m, e->name);	/* its header made it */
+	char what[160];
 	size_t i;
-	long n;
-	int rc;
+	int rc, k;
 
-	if (e->name == NULL || e->name[0] == '\0')
-		return csm_conf_error(e, err, "[field] needs a name: "
-		    "[field \"serial_no\"]");
-	f = field_of(m, e, err);
 	if (f == NULL)
-		return -1;
+		return csm_err_set(err, CSM_EINTERNAL, "field '%s' has no "
+		    "header", e->name ? e->name : "");
+	k = key_index(field_keys, e->key);
+	if (k < 0)
+		return csm_conf_unknown_key(e, field_keys, err);
+	if (f->set[k] != NULL) {
+		snprintf(what, sizeof(what), "of field '%s'", f->name);
+		return twice(e, f->set[k], what, err);
+	}
+	f->set[k] = e;
 	if (strcmp(e->key, "type") == 0) {
 		for (i = 0; ftypes[i] != NULL; i++)
 			if (strcmp(e->value, ftypes[i]) == 0)
@@ -303,16 +386,9 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 			    "time or enum)", e->value);
 		f->type = (enum ftype)i;
 	} else if (strcmp(e->key, "values") == 0) {
-		/* The last "values =" wins. */
-		free_list(f->values, f->nvalues);
-		f->nvalues = 0;
-		n = split_list(e->value, &f->values);
-		if (n <= 0)
-			return csm_conf_error(e, err, "expected a list of "
-			    "values");
-		f->nvalues = (size_t)n;
-		if (f->type == FT_STRING)
-			f->type = FT_ENUM;
+		/* It makes a string field an enum once all is read. */
+		if (csm_conf_list(e, &f->values, &f->nvalues, err) < 0)
+			return -1;
 	} else if (strcmp(e->key, "required") == 0) {
 		f->required = csm_conf_bool(e->value);
 		if (f->required < 0)
@@ -339,22 +415,41 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 		if (f->pattern == NULL)
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	} else if (strcmp(e->key, "types") == 0) {
-		free_list(f->types, f->ntypes);
-		f->ntypes = 0;
-		n = split_list(e->value, &f->types);
-		if (n < 0)
-			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
-		f->ntypes = (size_t)n;
+		if (csm_conf_list(e, &f->types, &f->ntypes, err) < 0)
+			return -1;
 	} else if (strcmp(e->key, "record") == 0) {
 		f->kind = csm_kind_parse(e->value);
 		if (f->kind < 0)
 			return csm_conf_error(e, err, "unknown record kind "
 			    "'%s'", e->value);
-	} else if (strcmp(e->key, "label") != 0 &&
-	    strcmp(e->key, "description") != 0)
-		return csm_conf_error(e, err, "unknown key '%s' in [field] "
-		    "(expected type, values, required, pattern, types, "
-		    "record, label)", e->key);
+	}
+	/* label and description are for people. */
+	return 0;
+}
+
+/* What can be told of a field only once all of it is read. */
+static int
+field_check(struct field *f, struct csm_err *err)
+{
+	if (f->set[K_VALUES] != NULL) {
+		if (f->type == FT_STRING)
+			f->type = FT_ENUM;
+		else if (f->type != FT_ENUM)
+			return csm_conf_error(f->set[K_VALUES], err, "'values' "
+			    "is for enum fields; field '%s' is of type %s",
+			    f->name, ftypes[f->type]);
+	}
+	if (f->type == FT_ENUM && f->nvalues == 0)
+		return csm_conf_error(f->set[K_TYPE], err, "enum field '%s' "
+		    "needs 'values = a, b, c'", f->name);
+	if (f->ntypes > 0 && f->kind != CSM_KIND_TICKET)
+		return csm_conf_error(f->set[K_TYPES], err, "'types' is for "
+		    "ticket fields; field '%s' is of %s records", f->name,
+		    csm_kind_name(f->kind));
+	if (csm_field_builtin(f->kind, f->name))
+		return section_error(f->where, err, "'%s' is a built-in field "
+		    "of %s records and cannot be declared", f->name,
+		    csm_kind_name(f->kind));
 	return 0;
 }
 
@@ -363,7 +458,7 @@ flow_of(struct csm_model *m, const char *type)
 {
 	size_t i;
 
-	for (i = 0; i < m->nflows; i++)
+	for (i = 0; type != NULL && i < m->nflows; i++)
 		if (strcmp(m->flows[i].type, type) == 0)
 			return &m->flows[i];
 	return NULL;
@@ -386,29 +481,54 @@ static int
 flow_status(struct workflow *w, const struct csm_conf_entry *e,
     struct csm_err *err)
 {
-	const char *v = e->value, *sp;
+	const char *v = e->value, *sp, *rest;
 	struct stage *st;
+	size_t len;
 	int base;
 
 	sp = strpbrk(v, " \t");
-	if (sp == NULL)
+	rest = sp;
+	while (rest != NULL && (*rest == ' ' || *rest == '\t'))
+		rest++;
+	if (sp == NULL || strpbrk(rest, " \t") != NULL)
 		return csm_conf_error(e, err, "expected a stage and the "
-		    "default status it counts as, as in 'status = 派工 open'");
-	while (*sp == ' ' || *sp == '\t')
-		sp++;
-	base = csm_status_parse(sp);
+		    "default status it counts as, as in 'status = 派工 open'%s",
+		    sp == NULL ? "" : " (a stage name has no white space)");
+	len = (size_t)(sp - v);
+	base = csm_status_parse(rest);
 	if (base < 0)
 		return csm_conf_error(e, err, "unknown default status '%s' "
 		    "(expected new, open, pending, on_hold, resolved or "
-		    "closed)", sp);
-	if (stage_index(w, v, (size_t)(strpbrk(v, " \t") - v)) >= 0)
+		    "closed)", rest);
+	if (memchr(v, '"', len) != NULL)
+		return csm_conf_error(e, err, "stage '%.*s': stage names are "
+		    "written without quotes", (int)len, v);
+	/* A transition is split at "->", and an event's "status: open"
+	 * would find a stage named open before the status. */
+	for (sp = v; sp + 1 < v + len; sp++)
+		if (sp[0] == '-' && sp[1] == '>')
+			return csm_conf_error(e, err, "stage '%.*s': a stage "
+			    "name cannot hold '->'", (int)len, v);
+	{
+		char name[16];	/* longer than any status name */
+
+		if (len < sizeof(name)) {
+			memcpy(name, v, len);
+			name[len] = '\0';
+			if (csm_status_parse(name) >= 0)
+				return csm_conf_error(e, err, "a stage cannot "
+				    "be named '%s', a name of a default status "
+				    "(events would move to it instead)", name);
+		}
+	}
+	if (stage_index(w, v, len) >= 0)
 		return csm_conf_error(e, err, "stage declared twice");
 	st = realloc(w->stages, (w->nstages + 1) * sizeof(*st));
 	if (st == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	w->stages = st;
 	st = &w->stages[w->nstages];
-	st->name = strndup(v, (size_t)(strpbrk(v, " \t") - v));
+	st->name = strndup(v, len);
 	if (st->name == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	st->base = base;
@@ -433,6 +553,10 @@ flow_transition(struct workflow *w, const struct csm_conf_entry *e,
 		len = arrow ? (size_t)(arrow - s) : strlen(s);
 		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
+		if (len == 0)
+			return csm_conf_error(e, err, "expected 'a -> b'%s",
+			    prev >= 0 || arrow != NULL ? ", with a stage on "
+			    "each side of '->'" : "");
 		cur = stage_index(w, s, len);
 		if (cur < 0)
 			return csm_conf_error(e, err, "unknown stage '%.*s' "
@@ -450,12 +574,70 @@ flow_transition(struct workflow *w, const struct csm_conf_entry *e,
 	return 0;
 }
 
+/* The workflow of header s, made on its first header. */
+static struct workflow *
+flow_new(struct csm_model *m, const struct csm_conf_section *s,
+    struct csm_err *err)
+{
+	struct workflow *w = flow_of(m, s->name);
+
+	if (w != NULL)
+		return w;
+	w = realloc(m->flows, (m->nflows + 1) * sizeof(*w));
+	if (w == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	m->flows = w;
+	w = &m->flows[m->nflows];
+	memset(w, 0, sizeof(*w));
+	w->reopen = -1;
+	w->where = s;
+	w->type = strdup(s->name);
+	if (w->type == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	m->nflows++;
+	return w;
+}
+
+/*
+ * Where a reopen goes: the 'reopen' stage, else the first stage counting
+ * as open.  It must be a stage that is neither resolved nor closed, or a
+ * customer's reply would leave the ticket as it was.
+ */
+static int
+flow_reopen(struct workflow *w, struct csm_err *err)
+{
+	size_t i;
+	int base;
+
+	for (i = 0; w->reopen < 0 && i < w->nstages; i++)
+		if (w->stages[i].base == CSM_ST_OPEN)
+			w->reopen = (int)i;
+	if (w->reopen < 0)
+		return section_error(w->where, err, "workflow '%s' has no "
+		    "stage to reopen to, so a customer's reply would leave a "
+		    "resolved ticket resolved: declare a stage that counts as "
+		    "open, or set 'reopen = STAGE'", w->type);
+	base = w->stages[w->reopen].base;
+	if (base == CSM_ST_RESOLVED || base == CSM_ST_CLOSED)
+		return csm_conf_error(w->reopen_at, err, "reopen stage '%s' "
+		    "counts as %s, so a reopened ticket would stay %s: choose "
+		    "a stage that counts as new, open, pending or on_hold",
+		    w->stages[w->reopen].name, statuses[base],
+		    statuses[base]);
+	return 0;
+}
+
 /* Workflows are read in two passes: stages, then transitions. */
 static int
 build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
     struct csm_err *err)
 {
 	struct workflow *w;
+	char what[160];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -463,36 +645,29 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 
 		if (strcmp(e->section, "workflow") != 0)
 			continue;
-		if (e->name == NULL || e->name[0] == '\0')
-			return csm_conf_error(e, err, "[workflow] needs the "
-			    "ticket type it is for: [workflow \"repair\"]");
-		w = flow_of(m, e->name);
-		if (w == NULL) {
-			w = realloc(m->flows, (m->nflows + 1) * sizeof(*w));
-			if (w == NULL)
-				return csm_err_set(err, CSM_EINTERNAL,
-				    "out of memory");
-			m->flows = w;
-			w = &m->flows[m->nflows];
-			memset(w, 0, sizeof(*w));
-			w->reopen = -1;
-			w->type = strdup(e->name);
-			if (w->type == NULL)
-				return csm_err_set(err, CSM_EINTERNAL,
-				    "out of memory");
-			m->nflows++;
-		}
+		w = flow_of(m, e->name);	/* its header made it */
+		if (w == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "workflow '%s' "
+			    "has no header", e->name ? e->name : "");
+		if (key_index(flow_keys, e->key) < 0)
+			return csm_conf_unknown_key(e, flow_keys, err);
 		if (strcmp(e->key, "status") == 0) {
 			if (flow_status(w, e, err) < 0)
 				return -1;
-		} else if (strcmp(e->key, "transition") != 0 &&
-		    strcmp(e->key, "reopen") != 0)
-			return csm_conf_error(e, err, "unknown key '%s' in "
-			    "[workflow] (expected status, transition, "
-			    "reopen)", e->key);
+		} else if (strcmp(e->key, "reopen") == 0) {
+			if (w->reopen_at != NULL) {
+				snprintf(what, sizeof(what), "of workflow '%s'",
+				    w->type);
+				return twice(e, w->reopen_at, what, err);
+			}
+			w->reopen_at = e;
+		}
 	}
 	for (i = 0; i < m->nflows; i++) {
 		w = &m->flows[i];
+		if (w->nstages == 0)
+			return section_error(w->where, err, "workflow '%s' "
+			    "declares no stages ('status = 受理 new')", w->type);
 		w->allow = calloc(w->nstages * w->nstages + 1, 1);
 		if (w->allow == NULL)
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
@@ -503,9 +678,6 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 		if (strcmp(e->section, "workflow") != 0)
 			continue;
 		w = flow_of(m, e->name);
-		if (w->nstages == 0)
-			return csm_conf_error(e, err, "workflow '%s' declares "
-			    "no stages ('status = 受理 new')", e->name);
 		if (strcmp(e->key, "transition") == 0) {
 			if (flow_transition(w, e, err) < 0)
 				return -1;
@@ -518,6 +690,81 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 			w->reopen = (int)s;
 		}
 	}
+	for (i = 0; i < m->nflows; i++)
+		if (flow_reopen(&m->flows[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Reads the section headers: the model's sections must be named as they
+ * should, declare the fields and workflows they name (even with no
+ * entries), and draw a warning when no part of csm knows them.
+ */
+static int
+build_sections(struct csm_model *m, const struct csm_conf *conf,
+    struct csm_err *err)
+{
+	const struct csm_conf_section *v, *s;
+	const char *hint;
+	size_t n, i;
+
+	v = csm_conf_sections(conf, &n);
+	for (i = 0; i < n; i++) {
+		s = &v[i];
+		if (strcmp(s->section, "core") == 0) {
+			if (s->name != NULL)
+				return section_error(s, err, "[core] takes no "
+				    "name");
+		} else if (strcmp(s->section, "field") == 0) {
+			if (s->name == NULL || s->name[0] == '\0')
+				return section_error(s, err, "[field] needs a "
+				    "name: [field \"serial_no\"]");
+			if (field_of(m, s, err) == NULL)
+				return -1;
+		} else if (strcmp(s->section, "workflow") == 0) {
+			if (s->name == NULL || s->name[0] == '\0')
+				return section_error(s, err, "[workflow] needs "
+				    "the ticket type it is for: [workflow "
+				    "\"repair\"]");
+			if (flow_new(m, s, err) == NULL)
+				return -1;
+		} else if (strcmp(s->section, "include") != 0 &&
+		    key_index(later_sections, s->section) < 0) {
+			hint = csm_conf_suggest(s->section, all_sections);
+			if (warn_at(m, s, err, "unknown section [%s] is "
+			    "ignored%s%s%s", s->section, hint ? " (did you "
+			    "mean [" : "", hint ? hint : "", hint ? "]?)" : "")
+			    < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A [core] entry; *tz gets the timezone entry. */
+static int
+core_entry(struct csm_model *m, const struct csm_conf_entry *e,
+    const struct csm_conf_entry **seen, const struct csm_conf_entry **tz,
+    struct csm_err *err)
+{
+	int k = key_index(core_keys, e->key);
+
+	if (k < 0)
+		return csm_conf_unknown_key(e, core_keys, err);
+	if (seen[k] != NULL)
+		return twice(e, seen[k], "in [core]", err);
+	seen[k] = e;
+	if (strcmp(e->key, "timezone") == 0) {
+		if (e->value[0] == '\0')
+			return csm_conf_error(e, err, "timezone: expected a "
+			    "time zone, as in 'timezone = Asia/Shanghai' (for "
+			    "the system's zone, leave the key out)");
+		*tz = e;
+	} else if (csm_dur_parse(e->value, strlen(e->value),
+	    &m->reopen_window, err) < 0)
+		return csm_conf_error(e, err, "reopen_window: not a duration: "
+		    "'%s'", e->value);
 	return 0;
 }
 
@@ -528,10 +775,10 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 struct csm_model *
 csm_model_new(const struct csm_conf *conf, struct csm_err *err)
 {
-	const struct csm_conf_entry *v = NULL, *e;
+	const struct csm_conf_entry *v = NULL, *e, *tz = NULL;
+	const struct csm_conf_entry *seen[2] = {NULL, NULL};
 	struct csm_model *m;
 	size_t n = 0, i;
-	const char *tzname = NULL;
 
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {
@@ -539,51 +786,39 @@ csm_model_new(const struct csm_conf *conf, struct csm_err *err)
 		return NULL;
 	}
 	m->reopen_window = DEFAULT_REOPEN_WINDOW;
-	if (conf != NULL)
+	if (conf != NULL) {
 		v = csm_conf_entries(conf, &n);
+		if (build_sections(m, conf, err) < 0)
+			goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		e = &v[i];
 		if (strcmp(e->section, "core") == 0) {
-			if (strcmp(e->key, "timezone") == 0)
-				tzname = e->value;
-			else if (strcmp(e->key, "reopen_window") == 0) {
-				if (csm_dur_parse(e->value, strlen(e->value),
-				    &m->reopen_window, err) < 0) {
-					csm_conf_error(e, err, "reopen_window: "
-					    "not a duration: '%s'", e->value);
-					goto fail;
-				}
-			}
+			if (core_entry(m, e, seen, &tz, err) < 0)
+				goto fail;
 		} else if (strcmp(e->section, "field") == 0) {
 			if (field_entry(m, e, err) < 0)
 				goto fail;
 		}
 	}
-	for (i = 0; i < m->nfields; i++) {
-		const struct field *f = &m->fields[i];
-
-		if (f->type == FT_ENUM && f->nvalues == 0) {
-			csm_conf_error(f->where, err, "enum field '%s' needs "
-			    "'values = a, b, c'", f->name);
+	for (i = 0; i < m->nfields; i++)
+		if (field_check(&m->fields[i], err) < 0)
 			goto fail;
-		}
-		if (csm_field_builtin(f->kind, f->name)) {
-			csm_conf_error(f->where, err, "'%s' is a built-in field "
-			    "of %s records and cannot be declared", f->name,
-			    csm_kind_name(f->kind));
-			goto fail;
-		}
-	}
 	if (build_flows(m, v, n, err) < 0)
 		goto fail;
-	for (i = 0; i < m->nfields; i++)
-		m->fields[i].where = NULL;	/* the conf may go now */
-	m->tz = csm_tz_load(tzname, err);
+	for (i = 0; i < m->nfields; i++) {	/* the conf may go now */
+		m->fields[i].where = NULL;
+		memset(m->fields[i].set, 0, sizeof(m->fields[i].set));
+	}
+	for (i = 0; i < m->nflows; i++) {
+		m->flows[i].where = NULL;
+		m->flows[i].reopen_at = NULL;
+	}
+	m->tz = csm_tz_load(tz ? tz->value : NULL, err);
 	if (m->tz == NULL) {
-		e = conf ? csm_conf_get(conf, "core", NULL, "timezone") : NULL;
-		if (e != NULL)
-			csm_conf_error(e, err, "unknown time zone '%s'",
-			    e->value);
+		if (tz != NULL)
+			csm_conf_error(tz, err, "unknown time zone '%s'",
+			    tz->value);
 		goto fail;
 	}
 	return m;

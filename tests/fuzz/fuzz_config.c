@@ -14,7 +14,11 @@
  *  - every entry has a lowercase section and key, a value, a line and a
  *    column, and csm_conf_get finds an entry with its section, name and
  *    key;
- *  - model errors have a message;
+ *  - every section header has a lowercase name, a line and a column;
+ *  - every entry split as a list (csm_conf_list) gives at least one
+ *    item, NULL-terminated, each valid UTF-8 and no longer than the
+ *    value, or an error with a message and the entry's place;
+ *  - model errors have a message; model warnings have a message;
  *  - every move of the state machine that succeeds lands on a default
  *    status, and on a stage exactly when the ticket type has a workflow;
  *    every refused move says why;
@@ -43,7 +47,8 @@ static const struct {
 	F("a.conf", "[core]\n\ttimezone = +08:00\n[field \"inc\"]\n"
 	    "\ttype = int\n[include]\n\tpath = b.conf\n"),
 	F("b.conf", "[workflow \"inc\"]\n\tstatus = x new\n"
-	    "\tstatus = y closed\n\ttransition = x -> y -> x\n"),
+	    "\tstatus = y closed\n\tstatus = z open\n"
+	    "\ttransition = x -> y -> z\n"),
 	F("loop.conf", "[include]\n\tpath = loop.conf\n"),
 	F("bad.conf", "[core\n"),
 	F("nul.conf", "[core]\n\tk = v\0\n"),
@@ -131,6 +136,33 @@ same(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
+/* The list of an entry: items or an error, never both. */
+static void
+check_list(const struct csm_conf_entry *e)
+{
+	struct csm_err err;
+	char **items;
+	size_t n, i;
+
+	FUZZ_ASSERT(e->raw != NULL);
+	memset(&err, 0, sizeof(err));
+	if (csm_conf_list(e, &items, &n, &err) < 0) {
+		FUZZ_ASSERT(items == NULL && n == 0);
+		FUZZ_ASSERT(err.msg[0] != '\0');
+		FUZZ_ASSERT(err.code == CSM_EINTERNAL ||
+		    (err.code == CSM_ECONFIG && err.line == e->line &&
+		    err.col == e->col));
+		return;
+	}
+	FUZZ_ASSERT(n >= 1 && items != NULL && items[n] == NULL);
+	for (i = 0; i < n; i++) {
+		FUZZ_ASSERT(items[i] != NULL);
+		FUZZ_ASSERT(strlen(items[i]) <= strlen(e->raw));
+		FUZZ_ASSERT(csm_utf8_valid(items[i], strlen(items[i]), NULL));
+	}
+	free(items);
+}
+
 static void
 check_entries(const struct csm_conf *conf)
 {
@@ -151,6 +183,21 @@ check_entries(const struct csm_conf *conf)
 		FUZZ_ASSERT(strcmp(g->key, e->key) == 0);
 		FUZZ_ASSERT(same(g->name, e->name));
 		(void)csm_conf_bool(e->value);
+		check_list(e);
+	}
+}
+
+static void
+check_sections(const struct csm_conf *conf)
+{
+	const struct csm_conf_section *v;
+	size_t n, i;
+
+	v = csm_conf_sections(conf, &n);
+	for (i = 0; i < n; i++) {
+		FUZZ_ASSERT(v[i].section != NULL && v[i].file != NULL);
+		FUZZ_ASSERT(lowercase(v[i].section));
+		FUZZ_ASSERT(v[i].line >= 1 && v[i].col >= 1);
 	}
 }
 
@@ -374,12 +421,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_entries(conf);
+	check_sections(conf);
 	m = csm_model_new(conf, &err);
 	if (m == NULL) {
 		FUZZ_ASSERT(err.msg[0] != '\0');
 		csm_conf_free(conf);
 		return 0;
 	}
+	for (i = 0; csm_model_warning(m, i) != NULL; i++)
+		FUZZ_ASSERT(csm_model_warning(m, i)[0] != '\0');
 	memset(&s, 0, sizeof(s));
 	collect(conf, &s);
 	check_moves(m, &s);

@@ -490,6 +490,264 @@ test_files(void)
 	CHECK_STR(err.msg, want);
 }
 
+/* The items of csm_conf_list for the value of "k = VALUE", joined by '|'
+ * (new), or "error: MESSAGE". */
+static char *
+list_of(const char *value)
+{
+	struct csm_buf b = {0};
+	struct csm_err err;
+	struct csm_conf *c;
+	const struct csm_conf_entry *e;
+	char text[512], **items;
+	size_t n, i;
+
+	snprintf(text, sizeof(text), "[s]\nk = %s\n", value);
+	c = parse(text, &err);
+	if (c == NULL)
+		return strdup(err.msg);
+	e = csm_conf_get(c, "s", NULL, "k");
+	csm_buf_add(&b, "", 0);
+	if (csm_conf_list(e, &items, &n, &err) < 0) {
+		csm_buf_add(&b, "error: ", 7);
+		csm_buf_add(&b, err.msg, strlen(err.msg));
+		if (items != NULL || n != 0)
+			csm_buf_add(&b, " (and items)", 12);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				csm_buf_addc(&b, '|');
+			csm_buf_add(&b, items[i], strlen(items[i]));
+		}
+		if (items[n] != NULL)
+			csm_buf_add(&b, " (not NULL-terminated)", 22);
+		free(items);
+	}
+	csm_conf_free(c);
+	return b.p;
+}
+
+static void
+check_list(const char *value, const char *want, int line)
+{
+	char *got = list_of(value);
+
+	if (got != NULL && strcmp(got, want) == 0)
+		csm_t_pass++;
+	else {
+		csm_t_fail++;
+		fprintf(stderr, "%s:%d: FAIL: list of %s\n  got:      %s\n"
+		    "  expected: %s\n", __FILE__, line, value, got, want);
+	}
+	free(got);
+}
+
+#define LIST(value, want) check_list(value, want, __LINE__)
+
+/* Issue 8, item 5: list items split at commas inside quotes, so that
+ * 'values = "a, b", c' refused the value "a, b". */
+static void
+test_conf_list(void)
+{
+	struct csm_conf_entry e;
+	struct csm_err err;
+	char **items;
+	size_t n;
+
+	LIST("a, b, c", "a|b|c");
+	LIST("a,b", "a|b");
+	LIST("one", "one");
+	LIST("\"a, b\", c", "a, b|c");
+	/* One quoted string as a whole is one item, commas and all. */
+	LIST("\"a, b\"", "a, b");
+	LIST("c, \"a, b\"", "c|a, b");
+	/* Items keep their inner white space, lose the outer. */
+	LIST("  urgent 30m ,\thigh 1h  ", "urgent 30m|high 1h");
+	/* An item that is not one quoted string is kept as written, for
+	 * the caller's parser: rule actions, expressions. */
+	LIST("priority = urgent, group = \"资深客服组\"",
+	    "priority = urgent|group = \"资深客服组\"");
+	LIST("group = \"a, b\", tag = x", "group = \"a, b\"|tag = x");
+	LIST("a \"b, c\" d, e", "a \"b, c\" d|e");
+	/* The escapes of quoted values, in wholly quoted items. */
+	LIST("\"say \\\"hi\\\"\", \"tab\\there\", \"back\\\\slash\", "
+	    "\"nl\\nx\", \"\\q\"", "say \"hi\"|tab\there|back\\slash|nl\nx|q");
+	LIST("\"a\\\", b\", c", "a\", b|c");
+	/* Kept as written outside a wholly quoted item. */
+	LIST("x = \"a\\\"b\", y", "x = \"a\\\"b\"|y");
+	LIST("红, \"绿\", blue", "红|绿|blue");
+	/* A quoted empty item is an item; an unquoted one is an error. */
+	LIST("\"\", x", "|x");
+	LIST("a, , b", "error: t.conf:2:5: k: item 2 of the list is empty");
+	LIST("a, b,", "error: t.conf:2:5: k: item 3 of the list is empty");
+	LIST(",a", "error: t.conf:2:5: k: item 1 of the list is empty");
+	LIST("", "error: t.conf:2:5: k: expected a list, as in 'k = a, b'");
+	LIST("\"\"", "");
+	/* The place of a wholly quoted value is after its quote. */
+	LIST("\"a,, b\"", "a,, b");
+	LIST("a, \"\" ,", "error: t.conf:2:5: k: item 3 of the list is empty");
+
+	/* Entries made by hand: without raw the value is split; an open
+	 * quote is an error. */
+	memset(&e, 0, sizeof(e));
+	e.section = "s";
+	e.key = "k";
+	e.value = "x, \"y, z\"";
+	e.file = "h.conf";
+	e.line = 3;
+	e.col = 7;
+	CHECK_INT(csm_conf_list(&e, &items, &n, &err), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(items[0], "x");
+		CHECK_STR(items[1], "y, z");
+		CHECK(items[2] == NULL);
+	}
+	free(items);
+	e.raw = "a, \"b";
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(csm_conf_list(&e, &items, &n, &err), -1);
+	CHECK(items == NULL);
+	CHECK_INT(n, 0);
+	CHECK_INT(err.code, CSM_ECONFIG);
+	CHECK_STR(err.msg, "h.conf:3:7: k: unterminated quoted string in the "
+	    "list");
+	CHECK_INT(err.line, 3);
+	CHECK_INT(err.col, 7);
+	e.raw = "a, \"b\\\"";
+	CHECK_INT(csm_conf_list(&e, &items, &n, NULL), -1);
+}
+
+/* Entries keep their value as written beside the unquoted one. */
+static void
+test_conf_raw(void)
+{
+	struct csm_err err;
+	struct csm_conf *c;
+	const struct csm_conf_entry *e;
+
+	c = parse("[s]\nq = \"a, b\"\nu = a, \"b\"\nbare\nc = x \\\n  y\n",
+	    &err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	e = csm_conf_get(c, "s", NULL, "q");
+	CHECK_STR(e->value, "a, b");
+	CHECK_STR(e->raw, "\"a, b\"");
+	CHECK_INT(e->col, 6);
+	e = csm_conf_get(c, "s", NULL, "u");
+	CHECK_STR(e->raw, "a, \"b\"");
+	CHECK(e->raw == e->value);
+	e = csm_conf_get(c, "s", NULL, "bare");
+	CHECK_STR(e->raw, "true");
+	e = csm_conf_get(c, "s", NULL, "c");
+	CHECK_STR(e->raw, "x   y");
+	csm_conf_free(c);
+}
+
+/* Section headers, with or without entries, in file order. */
+static void
+test_conf_sections(void)
+{
+	struct csm_err err;
+	struct csm_conf *c;
+	const struct csm_conf_section *s;
+	size_t n;
+
+	c = parse("[core]\n[field \"\"]\n  [ Field \"X\" ]\nk = 1\n[a.b]\n",
+	    &err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	s = csm_conf_sections(c, &n);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_STR(s[0].section, "core");
+		CHECK(s[0].name == NULL);
+		CHECK_INT(s[0].line, 1);
+		CHECK_INT(s[0].col, 2);
+		CHECK_STR(s[1].section, "field");
+		CHECK_STR(s[1].name, "");
+		CHECK_INT(s[1].line, 2);
+		CHECK_STR(s[2].section, "field");
+		CHECK_STR(s[2].name, "X");
+		CHECK_INT(s[2].line, 3);
+		CHECK_INT(s[2].col, 5);
+		CHECK_STR(s[2].file, "t.conf");
+		CHECK_STR(s[3].section, "a.b");
+	}
+	csm_conf_free(c);
+	c = csm_conf_new();
+	CHECK(c != NULL);
+	csm_conf_sections(c, &n);
+	CHECK_INT(n, 0);
+	csm_conf_free(c);
+}
+
+/* [include] is the parser's own: its keys and its header are checked. */
+static void
+test_conf_include_errors(void)
+{
+	ERROR("[include \"a.conf\"]\n", "t.conf:1:2: [include] takes no "
+	    "name: write 'path = FILE' under it", 1, 2);
+	ERROR("[include]\n  file = a.conf\n", "t.conf:2:10: unknown key "
+	    "'file' in [include] (expected path)", 2, 10);
+	ERROR("[include]\npaths = a.conf\n", "t.conf:2:9: unknown key "
+	    "'paths' in [include] (did you mean 'path'?)", 2, 9);
+}
+
+/* "Did you mean": the typos a config holds. */
+static void
+test_conf_suggest(void)
+{
+	static const char *const keys[] = {"timezone", "reopen_window", NULL};
+	static const char *const fkeys[] = {"type", "values", "types",
+		"record", NULL};
+	static const char *const secs[] = {"core", "field", "workflow", "sla",
+		"kb", NULL};
+	struct csm_conf_entry e;
+	struct csm_err err;
+
+	CHECK_STR(csm_conf_suggest("reopen-window", keys), "reopen_window");
+	CHECK_STR(csm_conf_suggest("reopenwindow", keys), "reopen_window");
+	CHECK_STR(csm_conf_suggest("time_zone", keys), "timezone");
+	CHECK_STR(csm_conf_suggest("timezoen", keys), "timezone");
+	CHECK(csm_conf_suggest("tz", keys) == NULL);
+	CHECK(csm_conf_suggest("window", keys) == NULL);
+	CHECK_STR(csm_conf_suggest("tpye", fkeys), "type");
+	CHECK_STR(csm_conf_suggest("value", fkeys), "values");
+	CHECK_STR(csm_conf_suggest("typ", fkeys), "type");
+	CHECK(csm_conf_suggest("size", fkeys) == NULL);
+	CHECK(csm_conf_suggest("colour", fkeys) == NULL);
+	CHECK_STR(csm_conf_suggest("feild", secs), "field");
+	CHECK_STR(csm_conf_suggest("fields", secs), "field");
+	CHECK_STR(csm_conf_suggest("workflows", secs), "workflow");
+	CHECK_STR(csm_conf_suggest("slas", secs), "sla");
+	CHECK(csm_conf_suggest("x", secs) == NULL);
+	CHECK(csm_conf_suggest("", secs) == NULL);
+	CHECK(csm_conf_suggest("escalation", secs) == NULL);
+	CHECK(csm_conf_suggest("a-very-long-key-name-past-any-candidate-"
+	    "length", secs) == NULL);
+
+	memset(&e, 0, sizeof(e));
+	e.section = "core";
+	e.key = "reopen-window";
+	e.value = e.raw = "3d";
+	e.file = "c.conf";
+	e.line = 4;
+	e.col = 18;
+	memset(&err, 0, sizeof(err));
+	CHECK_INT(csm_conf_unknown_key(&e, keys, &err), -1);
+	CHECK_INT(err.code, CSM_ECONFIG);
+	CHECK_STR(err.msg, "c.conf:4:18: unknown key 'reopen-window' in [core] "
+	    "(did you mean 'reopen_window'?)");
+	CHECK_INT(err.line, 4);
+	e.key = "colour";
+	CHECK_INT(csm_conf_unknown_key(&e, keys, &err), -1);
+	CHECK_STR(err.msg, "c.conf:4:18: unknown key 'colour' in [core] "
+	    "(expected timezone, reopen_window)");
+}
+
 int
 main(void)
 {
@@ -502,6 +760,11 @@ main(void)
 	test_get();
 	test_errors();
 	test_files();
+	test_conf_list();
+	test_conf_raw();
+	test_conf_sections();
+	test_conf_include_errors();
+	test_conf_suggest();
 	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }

@@ -209,7 +209,7 @@ test_workflow_errors(void)
 		const char *text, *msg;
 	} bad[] = {
 		{"[workflow]\n\tstatus = a new\n",
-		    "test.conf:2:11: [workflow] needs the ticket type"},
+		    "test.conf:1:2: [workflow] needs the ticket type"},
 		{"[workflow \"r\"]\n\tstatus = a\n",
 		    "test.conf:2:11: expected a stage and the default status"},
 		{"[workflow \"r\"]\n\tstatus = a later\n",
@@ -395,11 +395,11 @@ test_field_errors(void)
 		{"[field \"x\"]\n\trequired = maybe\n",
 		    "test.conf:2:13: expected true or false, got 'maybe'"},
 		{"[field \"subject\"]\n\ttype = string\n",
-		    "test.conf:2:9: 'subject' is a built-in field of ticket"},
+		    "test.conf:1:2: 'subject' is a built-in field of ticket"},
 		{"[field \"x\"]\n\trecord = gadget\n",
 		    "test.conf:2:11: unknown record kind 'gadget'"},
 		{"[field]\n\ttype = int\n",
-		    "test.conf:2:9: [field] needs a name"},
+		    "test.conf:1:2: [field] needs a name"},
 		{"[field \"x\"]\n\tsize = 3\n",
 		    "test.conf:2:9: unknown key 'size' in [field]"},
 		{"[core]\n\ttimezone = Nowhere/Land\n",
@@ -419,22 +419,17 @@ test_field_errors(void)
 		csm_model_free(m);
 	}
 	/* Found by tests/fuzz (fuzz_config): a second "values =" or
-	 * "types =" of a field leaked the first list (LeakSanitizer tells);
-	 * the last one wins. */
+	 * "types =" of a field leaked the first list (LeakSanitizer tells).
+	 * The second one silently won; now it is refused, naming the
+	 * first, and nothing leaks on the way out. */
 	{
 		struct csm_model *m = model("[field \"c\"]\n\tvalues = a, b\n"
 		    "\ttypes = t1\n[field \"c\"]\n\tvalues = x\n"
 		    "\ttypes = t2, t3\n", &err);
-		char out[64];
 
-		CHECK(m != NULL);
-		CHECK_INT(check(m, CSM_KIND_TICKET, "t2", "{\"c\":\"a\"}", out,
-		    sizeof(out), &err), -1);
-		CHECK_INT(check(m, CSM_KIND_TICKET, "t3", "{\"c\":\"x\"}", out,
-		    sizeof(out), &err), 0);
-		CHECK_INT(check(m, CSM_KIND_TICKET, "t1", "{\"c\":\"a\"}", out,
-		    sizeof(out), &err), 0);
-		csm_model_free(m);
+		CHECK(m == NULL);
+		CHECK_STR(err.msg, "test.conf:5:11: 'values' of field 'c' is "
+		    "set twice (first at test.conf:2)");
 	}
 	/* order_no is built into orders, so tickets may declare it. */
 	{
@@ -448,6 +443,267 @@ test_field_errors(void)
 	}
 }
 
+/* A config the model must refuse, with its exact message. */
+static void
+check_refused(const char *text, const char *want, int line)
+{
+	struct csm_err err;
+	struct csm_model *m = model(text, &err);
+
+	if (m == NULL && err.code == CSM_ECONFIG && strcmp(err.msg, want) == 0)
+		csm_t_pass++;
+	else {
+		csm_t_fail++;
+		fprintf(stderr, "%s:%d: FAIL: refused\n  got:      %s\n"
+		    "  expected: %s\n", __FILE__, line, m ? "(accepted)" :
+		    err.msg, want);
+	}
+	csm_model_free(m);
+}
+
+#define REFUSED(text, want) check_refused(text, want, __LINE__)
+
+/* Issue 8, item 5: lists in [field] honour quotes. */
+static void
+test_conf_field_lists(void)
+{
+	struct csm_err err;
+	struct csm_model *m;
+	char out[128];
+
+	m = model("[field \"visit\"]\n\tvalues = \"上门, 寄修\", 远程, "
+	    "\"say \\\"hi\\\"\"\n\ttypes = \"repair, install\", web\n", &err);
+	CHECK(m != NULL);
+	if (m == NULL) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	CHECK_INT(check(m, CSM_KIND_TICKET, "web", "{\"visit\":\"上门, 寄修\"}",
+	    out, sizeof(out), &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "web", "{\"visit\":\"say "
+	    "\\\"hi\\\"\"}", out, sizeof(out), &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "web", "{\"visit\":\"上门\"}", out,
+	    sizeof(out), &err), -1);
+	/* "repair, install" is one ticket type; repair is not one. */
+	CHECK_INT(check(m, CSM_KIND_TICKET, "repair, install", "{\"visit\":"
+	    "\"x\"}", out, sizeof(out), &err), -1);
+	CHECK_INT(check(m, CSM_KIND_TICKET, "repair", "{\"visit\":\"x\"}", out,
+	    sizeof(out), &err), 0);
+	csm_model_free(m);
+	/* A wholly quoted value is one item. */
+	m = model("[field \"v\"]\n\tvalues = \"a, b\"\n", &err);
+	CHECK(m != NULL);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"v\":\"a, b\"}", out,
+	    sizeof(out), &err), 0);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"v\":\"a\"}", out,
+	    sizeof(out), &err), -1);
+	csm_model_free(m);
+	REFUSED("[field \"v\"]\n\tvalues = a, , b\n",
+	    "test.conf:2:11: values: item 2 of the list is empty");
+	REFUSED("[field \"v\"]\n\ttypes =\n",
+	    "test.conf:2:9: types: expected a list, as in 'types = a, b'");
+}
+
+/* Issue 8, item 6: [field] declarations that cannot work. */
+static void
+test_conf_field_checks(void)
+{
+	struct csm_err err;
+	struct csm_model *m;
+	char out[64];
+
+	/* values on a field that is not a string was ignored. */
+	REFUSED("[field \"qty\"]\n\ttype = int\n\tvalues = 1, 2\n",
+	    "test.conf:3:11: 'values' is for enum fields; field 'qty' is of "
+	    "type int");
+	REFUSED("[field \"qty\"]\n\tvalues = 1, 2\n\ttype = date\n",
+	    "test.conf:2:11: 'values' is for enum fields; field 'qty' is of "
+	    "type date");
+	/* types on a field of another record kind never applied. */
+	REFUSED("[field \"city\"]\n\trecord = customer\n\ttypes = repair\n",
+	    "test.conf:3:10: 'types' is for ticket fields; field 'city' is of "
+	    "customer records");
+	REFUSED("[field \"x\"]\n\ttypes = repair\n[field \"x\"]\n\trecord = "
+	    "order\n", "test.conf:2:10: 'types' is for ticket fields; field "
+	    "'x' is of order records");
+	/* [field ""] declared nothing, even with no entries. */
+	REFUSED("[field \"\"]\n", "test.conf:1:2: [field] needs a name: "
+	    "[field \"serial_no\"]");
+	REFUSED("[field]\n", "test.conf:1:2: [field] needs a name: "
+	    "[field \"serial_no\"]");
+	/* Unknown keys, with a hint when close. */
+	REFUSED("[field \"x\"]\n\tvalue = a, b\n", "test.conf:2:10: unknown "
+	    "key 'value' in [field] (did you mean 'values'?)");
+	REFUSED("[field \"x\"]\n\tcolour = red\n", "test.conf:2:11: unknown "
+	    "key 'colour' in [field] (expected type, values, required, "
+	    "pattern, types, record, label, description)");
+	/* A key given twice silently overrode the first. */
+	REFUSED("[field \"x\"]\n\ttype = int\n[core]\n\ttimezone = UTC\n"
+	    "[field \"x\"]\n\ttype = string\n", "test.conf:6:9: 'type' of "
+	    "field 'x' is set twice (first at test.conf:2)");
+	REFUSED("[field \"x\"]\n\trequired = yes\n\trequired = no\n",
+	    "test.conf:3:13: 'required' of field 'x' is set twice (first at "
+	    "test.conf:2)");
+	/* 'values' on an explicit string still makes an enum. */
+	m = model("[field \"x\"]\n\ttype = string\n\tvalues = a\n", &err);
+	CHECK(m != NULL);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"x\":\"b\"}", out,
+	    sizeof(out), &err), -1);
+	csm_model_free(m);
+	/* A header alone declares a string field of tickets. */
+	m = model("[field \"note\"]\n", &err);
+	CHECK(m != NULL);
+	CHECK_INT(check(m, CSM_KIND_TICKET, NULL, "{\"note\":5}", out,
+	    sizeof(out), &err), -1);
+	CHECK_STR(err.msg, "note: expected a string, got 5");
+	csm_model_free(m);
+	REFUSED("[field \"subject\"]\n", "test.conf:1:2: 'subject' is a "
+	    "built-in field of ticket records and cannot be declared");
+}
+
+/* Issue 8, item 6: [core]. */
+static void
+test_conf_core_checks(void)
+{
+	REFUSED("[core]\n\treopen-window = 3d\n", "test.conf:2:18: unknown "
+	    "key 'reopen-window' in [core] (did you mean 'reopen_window'?)");
+	REFUSED("[core]\n\tcolour = red\n", "test.conf:2:11: unknown key "
+	    "'colour' in [core] (expected timezone, reopen_window)");
+	/* An empty timezone meant the system's zone, silently. */
+	REFUSED("[core]\n\ttimezone =\n", "test.conf:2:12: timezone: expected "
+	    "a time zone, as in 'timezone = Asia/Shanghai' (for the system's "
+	    "zone, leave the key out)");
+	REFUSED("[core]\n\ttimezone = \"\"\n", "test.conf:2:14: timezone: "
+	    "expected a time zone, as in 'timezone = Asia/Shanghai' (for the "
+	    "system's zone, leave the key out)");
+	REFUSED("[core]\n\ttimezone = UTC\n[core]\n\ttimezone = "
+	    "Asia/Shanghai\n", "test.conf:4:13: 'timezone' in [core] is set "
+	    "twice (first at test.conf:2)");
+	REFUSED("[core]\n\treopen_window = 1d\n\treopen_window = 2d\n",
+	    "test.conf:3:18: 'reopen_window' in [core] is set twice (first at "
+	    "test.conf:2)");
+	/* [core "x"] was read as [core]. */
+	REFUSED("[core \"x\"]\n\ttimezone = UTC\n",
+	    "test.conf:1:2: [core] takes no name");
+}
+
+/* Issue 8, item 6: workflows that cannot work. */
+static void
+test_conf_workflow_checks(void)
+{
+	struct csm_err err;
+	struct csm_model *m;
+	const char *st, *sg;
+
+	/* No stage a reopen can go to: the customer's reply left the
+	 * ticket resolved. */
+	REFUSED("[workflow \"r\"]\n\tstatus = a new\n\tstatus = b resolved\n"
+	    "\ttransition = a -> b\n", "test.conf:1:2: workflow 'r' has no "
+	    "stage to reopen to, so a customer's reply would leave a resolved "
+	    "ticket resolved: declare a stage that counts as open, or set "
+	    "'reopen = STAGE'");
+	/* A reopen stage that counts as closed or resolved. */
+	REFUSED("[workflow \"r\"]\n\tstatus = a new\n\tstatus = b open\n"
+	    "\tstatus = c closed\n\treopen = c\n", "test.conf:5:11: reopen "
+	    "stage 'c' counts as closed, so a reopened ticket would stay "
+	    "closed: choose a stage that counts as new, open, pending or "
+	    "on_hold");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\tstatus = c resolved\n"
+	    "\treopen = c\n", "test.conf:4:11: reopen stage 'c' counts as "
+	    "resolved, so a reopened ticket would stay resolved: choose a "
+	    "stage that counts as new, open, pending or on_hold");
+	/* Stage names that a transition or a status would misread. */
+	REFUSED("[workflow \"r\"]\n\tstatus = a->b open\n",
+	    "test.conf:2:11: stage 'a->b': a stage name cannot hold '->'");
+	REFUSED("[workflow \"r\"]\n\tstatus = open resolved\n\tstatus = x "
+	    "open\n", "test.conf:2:11: a stage cannot be named 'open', a name "
+	    "of a default status (events would move to it instead)");
+	REFUSED("[workflow \"r\"]\n\tstatus = x open\n\tstatus = hold "
+	    "on_hold\n", "test.conf:3:11: a stage cannot be named 'hold', a "
+	    "name of a default status (events would move to it instead)");
+	REFUSED("[workflow \"r\"]\n\tstatus = \"受理\" open\n",
+	    "test.conf:2:11: stage '\"受理\"': stage names are written without "
+	    "quotes");
+	REFUSED("[workflow \"r\"]\n\tstatus = 待 客户 pending\n",
+	    "test.conf:2:11: expected a stage and the default status it counts "
+	    "as, as in 'status = 派工 open' (a stage name has no white space)");
+	/* Transitions with a missing side. */
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\tstatus = b new\n"
+	    "\ttransition = a ->\n", "test.conf:4:15: expected 'a -> b', with "
+	    "a stage on each side of '->'");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\ttransition = -> a\n",
+	    "test.conf:3:15: expected 'a -> b', with a stage on each side of "
+	    "'->'");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\ttransition =\n",
+	    "test.conf:3:14: expected 'a -> b'");
+	/* Empty sections, names, keys. */
+	REFUSED("[workflow \"r\"]\n", "test.conf:1:2: workflow 'r' declares no "
+	    "stages ('status = 受理 new')");
+	REFUSED("[workflow \"\"]\n", "test.conf:1:2: [workflow] needs the "
+	    "ticket type it is for: [workflow \"repair\"]");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\tstage = b new\n",
+	    "test.conf:3:10: unknown key 'stage' in [workflow] (expected "
+	    "status, transition, reopen)");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\ttransitions = a\n",
+	    "test.conf:3:16: unknown key 'transitions' in [workflow] (did you "
+	    "mean 'transition'?)");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\tstatus = b new\n"
+	    "\treopen = a\n[workflow \"r\"]\n\treopen = b\n", "test.conf:6:11: "
+	    "'reopen' of workflow 'r' is set twice (first at test.conf:4)");
+	REFUSED("[workflow \"r\"]\n\tstatus = a open\n\treopen = z\n",
+	    "test.conf:3:11: unknown stage 'z'");
+
+	/* The reopen stage may come from an include-like later section, and
+	 * one counting as new or on_hold is fine. */
+	m = model("[workflow \"r\"]\n\tstatus = a new\n\tstatus = b on_hold\n"
+	    "\tstatus = c resolved\n\ttransition = a -> b -> c\n"
+	    "[workflow \"r\"]\n\treopen = b\n", &err);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		struct csm_ticket_state cur = {"r", "resolved", "c", 0};
+
+		CHECK_INT(csm_model_reopen(m, &cur, 0, &st, &sg, &err), 1);
+		CHECK_STR(sg, "b");
+		CHECK_STR(st, "on_hold");
+	}
+	csm_model_free(m);
+}
+
+/* Unknown sections: a warning, never an error; sections of tools still
+ * to come: silently accepted. */
+static void
+test_conf_warnings(void)
+{
+	struct csm_err err;
+	struct csm_model *m;
+
+	m = model("[feild \"x\"]\n\ttype = int\n[calendar \"cn\"]\n\thours = "
+	    "mon-fri\n[sla \"vip\"]\n\twhen = tier = \"vip\"\n[rule \"r\"]\n"
+	    "[agent \"a\"]\n[group \"g\"]\n[route]\n[report]\n[kb]\n[notify]\n"
+	    "[frobnicate]\n\tk = v\n[workflows \"r\"]\n", &err);
+	CHECK(m != NULL);
+	if (m == NULL) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	CHECK_STR(csm_model_warning(m, 0), "test.conf:1:2: unknown section "
+	    "[feild] is ignored (did you mean [field]?)");
+	CHECK_STR(csm_model_warning(m, 1), "test.conf:14:2: unknown section "
+	    "[frobnicate] is ignored");
+	CHECK_STR(csm_model_warning(m, 2), "test.conf:16:2: unknown section "
+	    "[workflows] is ignored (did you mean [workflow]?)");
+	CHECK(csm_model_warning(m, 3) == NULL);
+	csm_model_free(m);
+	m = model("", &err);
+	CHECK(m != NULL);
+	CHECK(csm_model_warning(m, 0) == NULL);
+	csm_model_free(m);
+	m = csm_model_new(NULL, &err);
+	CHECK(m != NULL);
+	CHECK(csm_model_warning(m, 0) == NULL);
+	csm_model_free(m);
+}
+
 int
 main(void)
 {
@@ -458,6 +714,11 @@ main(void)
 	test_workflow_errors();
 	test_fields();
 	test_field_errors();
+	test_conf_field_lists();
+	test_conf_field_checks();
+	test_conf_core_checks();
+	test_conf_workflow_checks();
+	test_conf_warnings();
 	csm_model_free(NULL);
 	return TEST_REPORT();
 }
