@@ -289,7 +289,7 @@ customer_fields(struct csm_desk *d, int64_t cust, struct csm_err *err)
 		n = csm_time_format(sqlite3_column_int64(s, 5), tz, buf);
 		csm_writer_str(w, "updated_at", buf, n);
 		if (attrs != NULL)
-			csm_writer_raw_fields(w, attrs, strlen(attrs));
+			csm_writer_custom(w, attrs, strlen(attrs));
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

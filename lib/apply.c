@@ -93,6 +93,42 @@ check_self(struct csm_desk *d, const struct csm_item *it, const char *sql,
 	return refuse(err, "id: no %s %s", csm_kind_name(it->kind), ref);
 }
 
+/*
+ * A survey, order or customer record that names its own id is csm's own
+ * line read back: like a ticket record, it changes nothing unless it is
+ * newer than what the store holds (sql gives the stored time of id).  1
+ * stale (an unchanged line is emitted), 0 not, -1 no such id, -2.
+ */
+static int
+stale_by_id(struct csm_desk *d, const struct csm_item *it, const char *sql,
+    int64_t at, struct csm_err *err)
+{
+	static const char prefix[CSM_NKINDS] = {0, 'T', 'M', 'E', 'C', 'O',
+		'S'};
+	sqlite3_stmt *s;
+	int64_t stored;
+	char ref[24];
+	int rc;
+
+	if (!it->v[F_ID].set)
+		return 0;
+	STMT(s, sql);
+	sqlite3_bind_int64(s, 1, it->v[F_ID].i);
+	rc = sqlite3_step(s);
+	stored = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	csm_ref_format(prefix[it->kind], it->v[F_ID].i, ref);
+	if (rc == SQLITE_DONE)
+		return refuse(err, "id: no %s %s", csm_kind_name(it->kind),
+		    ref);
+	if (rc != SQLITE_ROW)
+		return desk_fatal(d, rc, err);
+	if (at == 0 || at > stored)
+		return 0;
+	emit_unchanged(d, it->kind, "id", ref);
+	return 1;
+}
+
 /* Messages. */
 static int
 apply_message(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
@@ -493,9 +529,9 @@ apply_survey(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 	int rc, op = OP_CREATED;
 	char score[24];
 
-	if ((rc = check_self(d, it, "SELECT 1 FROM surveys WHERE id = ?1",
-	    'S', err)) < 0)
-		return rc;
+	if ((rc = stale_by_id(d, it, "SELECT at FROM surveys WHERE id = ?1",
+	    v[F_AT].set ? v[F_AT].i : 0, err)) != 0)
+		return rc > 0 ? 0 : rc;
 	rc = ticket_ref(d, it, &t, err);
 	if (rc <= 0)
 		return rc == 0 ? -1 : rc;
@@ -570,6 +606,9 @@ apply_order(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 	    v[F_CREATED_AT].i : v[F_PURCHASED_AT].set ? v[F_PURCHASED_AT].i :
 	    d->now;
 	who = actor(d, it, at);
+	if ((rc = stale_by_id(d, it, "SELECT updated_at FROM orders WHERE id = "
+	    "?1", v[F_UPDATED_AT].set ? v[F_UPDATED_AT].i : 0, err)) != 0)
+		return rc > 0 ? 0 : rc;
 	STMT(s, "SELECT id, customer, product, purchased_at, warranty_until, "
 	    "attrs FROM orders WHERE order_no = ?1");
 	bind_val(s, 1, &v[F_ORDER_NO]);
@@ -577,6 +616,14 @@ apply_order(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 	if (rc == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(s, 2);
 
+		if (v[F_ID].set && sqlite3_column_int64(s, 0) != v[F_ID].i) {
+			char ref[24];
+
+			sqlite3_reset(s);
+			csm_ref_format('O', v[F_ID].i, ref);
+			return refuse(err, "id: %s is not order %s", ref,
+			    v[F_ORDER_NO].s);
+		}
 		cust = sqlite3_column_int64(s, 1);
 		op = OP_UNCHANGED;
 		if ((v[F_PRODUCT].set && (p == NULL ||
@@ -601,6 +648,13 @@ apply_order(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 	if (op == OP_CREATED && it->missing != NULL) {
 		free(attrs);
 		return refuse(err, "%s", it->missing);
+	}
+	if (op == OP_CREATED && v[F_ID].set) {
+		char ref[24];
+
+		csm_ref_format('O', v[F_ID].i, ref);
+		return refuse(err, "id: %s is not order %s", ref,
+		    v[F_ORDER_NO].s);
 	}
 	before = cust;
 	rc = desk_resolve(d, it, cust, 0, at, &cust, &cop, err);
@@ -655,10 +709,14 @@ static int
 apply_customer(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 {
 	int64_t cust, at;
-	int op;
+	int op, rc;
 
 	at = it->v[F_UPDATED_AT].set ? it->v[F_UPDATED_AT].i :
 	    it->v[F_CREATED_AT].set ? it->v[F_CREATED_AT].i : d->now;
+	if ((rc = stale_by_id(d, it, "SELECT updated_at FROM customers WHERE "
+	    "id = ?1", it->v[F_UPDATED_AT].set ? it->v[F_UPDATED_AT].i : 0,
+	    err)) != 0)
+		return rc > 0 ? 0 : rc;
 	if (it->v[F_ID].set)
 		it->v[F_CUSTOMER] = it->v[F_ID];
 	return desk_resolve(d, it, 0, 1, at, &cust, &op, err);

@@ -257,6 +257,10 @@ void csm_writer_json(struct csm_writer *w, const char *key, const json_t *v);
  * as is into JSONL, decoded for the other formats. */
 void csm_writer_raw(struct csm_writer *w, const char *key, const char *json,
     size_t len);
+/* A record's custom fields (the JSON object text obj): its fields in
+ * JSONL; in CSV, TSV and tables the text in the "attrs" column, if the
+ * writer has one, and never in a built-in column. */
+void csm_writer_custom(struct csm_writer *w, const char *obj, size_t len);
 /* Adds every field of the JSON object text obj, in order. */
 void csm_writer_raw_fields(struct csm_writer *w, const char *obj,
     size_t len);

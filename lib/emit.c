@@ -49,12 +49,13 @@ w_time(struct csm_writer *w, const struct csm_tz *tz, const char *key,
 	csm_writer_str(w, key, buf, n);
 }
 
-/* Custom fields (a JSON object's text) as top-level fields. */
+/* Custom fields (a JSON object's text): top-level fields in JSONL, the
+ * "attrs" column elsewhere. */
 static void
 w_attrs(struct csm_writer *w, const char *text)
 {
 	if (text != NULL)
-		csm_writer_raw_fields(w, text, strlen(text));
+		csm_writer_custom(w, text, strlen(text));
 }
 
 static void
@@ -418,13 +419,15 @@ emit_order(struct csm_desk *d, int op, const char *order_no,
 	if (!wanted(d, CSM_KIND_ORDER, op))
 		return 0;
 	STMT(s, "SELECT order_no, customer, product, purchased_at, "
-	    "warranty_until, attrs FROM orders WHERE order_no = ?1");
+	    "warranty_until, attrs, id, created_at, updated_at FROM orders "
+	    "WHERE order_no = ?1");
 	csm_bind_text(s, 1, order_no);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		const struct csm_tz *tz = csm_model_tz(d->model);
 
 		begin(d, op, "order");
+		w_ref(d->out, "id", 'O', sqlite3_column_int64(s, 6));
 		w_col(d->out, "order_no", s, 0);
 		w_ref(d->out, "customer", 'C', sqlite3_column_int64(s, 1));
 		w_col(d->out, "product", s, 2);
@@ -434,6 +437,8 @@ emit_order(struct csm_desk *d, int op, const char *order_no,
 		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
 			w_time(d->out, tz, "warranty_until",
 			    sqlite3_column_int64(s, 4));
+		w_time(d->out, tz, "created_at", sqlite3_column_int64(s, 7));
+		w_time(d->out, tz, "updated_at", sqlite3_column_int64(s, 8));
 		w_attrs(d->out, (const char *)sqlite3_column_text(s, 5));
 		csm_writer_end(d->out);
 	}

@@ -75,7 +75,7 @@ enum csm_ftype {
 	X(F_FIRST_RESPONSE_AT, "first_response_at", FV_TIME, KT, 0, 0) \
 	X(F_RESOLVED_AT, "resolved_at", FV_TIME, KT, 0, 0) \
 	X(F_CLOSED_AT, "closed_at", FV_TIME, KT, 0, 0) \
-	X(F_ID, "id", FV_SELF, KT | KM | KE | KC | KS, 0, 0) \
+	X(F_ID, "id", FV_SELF, KALL, 0, 0) \
 	X(F_TICKET, "ticket", FV_REF_T, KM | KE | KS, 0, 0) \
 	X(F_CUSTOMER, "customer", FV_REF_C, KT | KC | KO, KS, 0) \
 	X(F_DIRECTION, "direction", FV_TEXT, KM, 0, 0) \

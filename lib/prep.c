@@ -46,7 +46,7 @@ nomem_(struct csm_err *err)
 
 /* The prefix of a record's own id, by kind. */
 static const char self_prefix[CSM_NKINDS] = {
-	0, 'T', 'M', 'E', 'C', 0, 'S'
+	0, 'T', 'M', 'E', 'C', 'O', 'S'
 };
 
 static int

@@ -421,6 +421,24 @@ csm_writer_raw_fields(struct csm_writer *w, const char *obj, size_t len)
 	json_decref(o);
 }
 
+/*
+ * Adds a record's custom fields, a JSON object's text (see csm.h): in
+ * JSONL as fields of the record, in CSV, TSV and tables as the object's
+ * text in the "attrs" column (if the writer has one), so that a custom
+ * field never fills a built-in column.
+ */
+void
+csm_writer_custom(struct csm_writer *w, const char *obj, size_t len)
+{
+	if (len < 2 || strspn(obj + 1, " \t\r\n") >= len - 2)
+		return;	/* "{}", "{ }" */
+	if (w->fmt == CSM_FMT_JSONL) {
+		csm_writer_raw_fields(w, obj, len);
+		return;
+	}
+	csm_writer_str(w, "attrs", obj, len);
+}
+
 /* Whether s is a plain decimal number: digits, a fraction, an exponent
  * ("2", "3.5", ".5", "1e-3"), without a sign. */
 static int
