@@ -1163,8 +1163,11 @@ ticket_message(struct csm_desk *d, struct csm_item *it, struct trow *t,
 		if ((rc = ticket_first_response(d, t, &who, err)) < 0)
 			return -2;
 		changed |= rc;
+		/* A reply dated before the ticket counts at its creation. */
+		if (who.at < t->i[TC_CREATED_AT])
+			who.at = at = t->i[TC_CREATED_AT];
+		/* Answered: no longer new, whenever the answer came. */
 		if (strcmp(t->s[TC_STATUS], "new") == 0 &&
-		    at >= t->i[TC_UPDATED_AT] &&
 		    ticket_state(d, t, "open", at, &status, &stage, NULL) > 0) {
 			if (ticket_set_status(d, t, status, stage, &who, NULL,
 			    err) < 0)

@@ -72,8 +72,10 @@ Try 'csm-ingest --help'." ]
 EOF
 	run2 ingest -o csv --excel-safe "$TMP/t.jsonl"
 	[ "$status" -eq 0 ]
+	col=$(printf '%s\n' "$out" | head -n 1 | tr ',' '\n' |
+	    grep -n '^subject$' | cut -d: -f1)
 	subjects=$(printf '%s\n' "$out" | grep -a '^created,ticket,' |
-	    cut -d, -f10)
+	    cut -d, -f"$col")
 	[ "$subjects" = "$(printf '%s\n' -2 "'	=1+1" "\"'"$'\r'"=1+1\"" "'-2+3")" ]
 }
 
