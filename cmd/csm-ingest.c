@@ -223,6 +223,13 @@ print_stats(const struct csm_ingest_stats *s, double secs, int color)
 	}
 	csm_writer_finish(w, NULL, NULL);
 	csm_writer_free(w);
+	if (s->id_loaded)
+		fprintf(stderr, "%s: identities: the table was loaded whole "
+		    "after %llu lookups\n", progname,
+		    (unsigned long long)s->id_lookups);
+	else
+		fprintf(stderr, "%s: identities: %llu looked up one by one\n",
+		    progname, (unsigned long long)s->id_lookups);
 	fprintf(stderr, "%s: %llu records read, %llu rejected, %llu skipped "
 	    "in %.2f s (%.0f records/s)\n", progname,
 	    (unsigned long long)s->read, (unsigned long long)s->rejected,
@@ -506,6 +513,8 @@ main(int argc, char **argv)
 	h.reject = on_reject;
 	h.progress = c.progress ? on_progress : NULL;
 	h.arg = &c;
+	cmd_catch_stop(&stop);
+	o.stop = &stop;
 	ing = csm_ingest_new(store, model, w, &o, &h, &err);
 	if (ing == NULL)
 		cmd_die_err(&err);
@@ -519,8 +528,6 @@ main(int argc, char **argv)
 		argv = dash;
 		argc = 1;
 	}
-	cmd_catch_stop(&stop);
-	o.stop = &stop;
 	for (i = 0; i < argc && status == 0 && !stop; i++) {
 		c.file = argv[i];
 		c.r = csm_reader_open(argv[i], (enum csm_fmt)fmt, encoding,

@@ -720,6 +720,8 @@ struct csm_ingest_stats {
 	uint64_t	skipped;	/* not matching --where */
 	uint64_t	ops[CSM_NKINDS][4];	/* created, updated, merged,
 						 * unchanged, by kind */
+	uint64_t	id_lookups;	/* identities looked up one by one */
+	int		id_loaded;	/* the identity table was loaded whole */
 	int		epipe;		/* output reader went away */
 };
 

@@ -25,6 +25,7 @@ cache_ready(struct csm_desk *d, struct csm_err *err)
 {
 	if (csm_idcache_loaded(d->ids) || d->lookups < BULK_LOOKUPS)
 		return 0;
+	d->id_loaded = 1;
 	return csm_idcache_load(d->ids, d->st, err) < 0 ? -2 : 0;
 }
 

@@ -33,6 +33,7 @@ struct csm_desk {
 	struct csm_arena	 scratch;
 	struct csm_writer	*fmt;		/* JSONL scratch writer */
 	unsigned long		 lookups;	/* identities looked up in the store */
+	int			 id_loaded;	/* ... and then loaded whole */
 };
 
 /* A ticket row as loaded (see fields.h for the columns). */

@@ -46,8 +46,9 @@ enum csm_ftype {
 
 /*
  * X(slot, name, type, kinds, derived, idkind): kinds are the record kinds
- * that read the field; derived those whose printed records carry it as
- * something the store computed, ignored when such a record is read back.
+ * that read the field; derived those whose records, read back, ignore it
+ * as something the store computed (every kind: a name csm prints is never
+ * a custom field).  "attrs" is the custom fields themselves (prep.c).
  */
 #define CSM_FIELDS(X) \
 	X(F_SOURCE, "source", FV_TEXT, KT | KM | KE | KS, 0, 0) \
@@ -98,18 +99,18 @@ enum csm_ftype {
 	X(F_CRM_ID, "crm_id", FV_IDENT, KT | KC | KO, 0, CSM_ID_CRM) \
 	X(F_KEY, "key", FV_TEXT, KE, 0, 0) \
 	X(F_WHY, "why", FV_TEXT, KE, 0, 0) \
-	X(F_IDENTITIES, "identities", FV_IDENTS, KC, 0, 0) \
-	X(F_FIELD, "field", FV_DERIVED, 0, KE, 0) \
-	X(F_OLD, "old", FV_DERIVED, 0, KE, 0) \
-	X(F_NEW, "new", FV_DERIVED, 0, KE, 0) \
+	X(F_IDENTITIES, "identities", FV_IDENTS, KT | KC | KO, 0, 0) \
+	X(F_FIELD, "field", FV_DERIVED, 0, KALL, 0) \
+	X(F_OLD, "old", FV_DERIVED, 0, KALL, 0) \
+	X(F_NEW, "new", FV_DERIVED, 0, KALL, 0) \
 	X(F_OP, "op", FV_DERIVED, 0, KALL, 0) \
-	X(F_REOPENS, "reopens", FV_DERIVED, 0, KT, 0) \
-	X(F_MERGED_INTO, "merged_into", FV_DERIVED, 0, KT | KC, 0) \
-	X(F_MERGED, "merged", FV_DERIVED, 0, KC, 0) \
-	X(F_STALE, "stale", FV_DERIVED, 0, KE, 0) \
-	X(F_DATA, "data", FV_DERIVED, 0, KE, 0) \
-	X(F_LINKS, "links", FV_DERIVED, 0, KT, 0) \
-	X(F_ATTRS, "attrs", FV_DERIVED, 0, KALL, 0)
+	X(F_REOPENS, "reopens", FV_DERIVED, 0, KALL, 0) \
+	X(F_MERGED_INTO, "merged_into", FV_DERIVED, 0, KALL, 0) \
+	X(F_MERGED, "merged", FV_DERIVED, 0, KALL, 0) \
+	X(F_STALE, "stale", FV_DERIVED, 0, KALL, 0) \
+	X(F_DATA, "data", FV_DERIVED, 0, KALL, 0) \
+	X(F_LINKS, "links", FV_DERIVED, 0, KALL, 0) \
+	X(F_ATTRS, "attrs", FV_DERIVED, 0, 0, 0)
 
 #define CSM_X_SLOT(slot, name, type, kinds, derived, idkind) slot,
 enum csm_field {

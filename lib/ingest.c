@@ -155,6 +155,8 @@ csm_ingest_stats(const struct csm_ingest *ing, struct csm_ingest_stats *s)
 	for (k = 0; k < CSM_NKINDS; k++)
 		for (op = 0; op < 4; op++)
 			s->ops[k][op] = ing->d->counts[k][op];
+	s->id_lookups = ing->d->lookups;
+	s->id_loaded = ing->d->id_loaded;
 }
 
 /* The parser thread. */

@@ -389,7 +389,7 @@ attrs_of(json_t **attrs)
  * members become custom fields unless the record names them itself.
  */
 static int
-set_attrs(json_t *attrs, json_t *v, struct csm_err *err)
+set_attrs(int kind, json_t *attrs, json_t *v, struct csm_err *err)
 {
 	json_t *o = v, *e;
 	const char *k;
@@ -408,7 +408,7 @@ set_attrs(json_t *attrs, json_t *v, struct csm_err *err)
 		    "fields", v);
 	}
 	json_object_foreach(o, k, e)
-		if (csm_field_reserved(k)) {
+		if (csm_field_builtin(kind, k)) {
 			if (o != v)
 				json_decref(o);
 			return csm_err_set(err, CSM_EDATA, "attrs: '%.40s' is a "
@@ -684,7 +684,7 @@ csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
 		if (f >= 0 && (fdefs[f].derived & bit))
 			continue;	/* computed by the store: read back */
 		if (f == F_ATTRS) {
-			rc = set_attrs(attrs_of(&attrs), v, err);
+			rc = set_attrs(k, attrs_of(&attrs), v, err);
 			continue;
 		}
 		if (f < 0 || !(fdefs[f].kinds & bit)) {

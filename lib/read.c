@@ -380,15 +380,17 @@ fill(struct csm_reader *r, struct csm_err *err)
 	for (;;) {
 		/* With a stop flag, wait in short slices, so that a signal
 		 * that sets it ends a read from a pipe that stays quiet. */
-		if (r->stop != NULL) {
+		while (r->stop != NULL) {
 			struct pollfd pfd = {r->fd, POLLIN, 0};
+			int ready;
 
-			while (!*r->stop && poll(&pfd, 1, 100) == 0)
-				;
 			if (*r->stop) {
 				r->eof = r->stopped = 1;
 				return 0;
 			}
+			ready = poll(&pfd, 1, 100);
+			if (ready > 0 || (ready < 0 && errno != EINTR))
+				break;
 		}
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0 || errno != EINTR)
