@@ -39,7 +39,7 @@ _csm_arg_backup()
 # csm-ingest: long options as "csm-ingest --list-options" prints them (a
 # trailing '=' means the option takes an argument) and short options as
 # in its getopt string (a ':' after a letter means it takes one).
-_csm_long_ingest='--db= --config= --format= --type= --source= --encoding=
+_csm_long_ingest='--db= --config= --format= --type= --source= --by= --encoding=
 	--rejects= --where= --dry-run --strict --verbose --quiet --output=
 	--bom --crlf --excel-safe --batch= --now= --stats --progress
 	--no-progress --color= --check --help --version'
