@@ -19,7 +19,7 @@ load helper
 	run2 csm-ingest --db "$DB" -c csm.conf $files
 	[ "$status" -eq 0 ]
 	[ -z "$err" ]
-	[ "$(q 'SELECT count(*) FROM tickets')" -eq 2000 ]
+	[ "$(q "SELECT count(*) FROM tickets WHERE source_id NOT LIKE 'followup:%'")" -eq 2000 ]
 	[ "$(q "SELECT count(*) FROM tickets WHERE ticket_type = 'repair' AND stage IS NULL")" -eq 0 ]
 	[ "$(q 'SELECT count(*) FROM messages')" -eq "$(wc -l <messages.jsonl)" ]
 	[ "$(q 'SELECT count(*) FROM surveys')" -eq "$(wc -l <surveys.jsonl)" ]
