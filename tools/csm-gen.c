@@ -220,14 +220,14 @@ static const char *const us_area[] = {"415", "212", "646", "206", "312",
 				      "617"};
 
 static const unsigned char csatw[3][5] = {	/* scores 1..5 */
-	{1, 1, 5, 24, 69},	/* it went well */
-	{5, 6, 16, 33, 40},	/* so-so */
-	{28, 20, 22, 18, 12},	/* it went badly */
+	{2, 2, 6, 25, 65},	/* it went well */
+	{7, 7, 18, 32, 36},	/* so-so */
+	{32, 20, 22, 15, 11},	/* it went badly */
 };
 static const unsigned char npsw[3][11] = {	/* scores 0..10 */
-	{0, 0, 1, 1, 1, 2, 3, 8, 14, 25, 45},
-	{2, 1, 2, 3, 4, 7, 11, 18, 20, 17, 15},
-	{12, 8, 10, 12, 12, 12, 11, 9, 7, 4, 3},
+	{1, 0, 1, 1, 1, 3, 4, 9, 15, 23, 42},
+	{3, 2, 3, 4, 5, 8, 11, 18, 19, 15, 12},
+	{14, 9, 11, 12, 12, 11, 10, 8, 6, 4, 3},
 };
 
 /* clang-format on */
@@ -1908,7 +1908,9 @@ survey(struct life *L, long done)
 
 	if (!pct(r, rate) || at >= SPAN)
 		return;
-	mood = L->bad >= 2 ? 2 : L->bad == 1 ? 1 : pct(r, 12) ? 1 : 0;
+	/* Slow, reopened, escalated: the customer remembers. */
+	mood = L->bad + (done - t->at > 4 * DAY) + (done - t->at > 10 * DAY);
+	mood = mood >= 2 ? 2 : mood == 1 ? 1 : pct(r, 15) ? 1 : 0;
 	common(L, &rc, "survey");
 	setc(&rc, V_KIND, nps ? "nps" : "csat");
 	score = nps ? pickw(r, npsw[mood], 11)

@@ -414,9 +414,9 @@ static const char *const z_pay_p[] = {
 	"下单后付款的时候一直提示“[支付失败，请稍后重试|交易失败|系统繁忙，请稍后再试]”，[换了两张银行卡都不行|换了微信和支付宝都一样|试了好几次都这样]。",
 	"[银行已经发短信说|银行卡账单显示|支付宝里显示]扣款{A}元了，但是订单里还是显示[待支付|未付款|已取消]。",
 	"我用的是[微信支付|支付宝|{M}信用卡|云闪付]，付款页面转了半天圈然后就报错了，错误码{F}。",
-	"刚才付了一次没成功，又付了一次，结果[两次都扣钱了|被扣了两次{A}元]。",
+	"[刚才|早上]付了一次没成功，又付了一次，结果[两次都扣钱了|被扣了两次{A}元]。",
 	"订单号{O}，付款时间大概是{D}[晚上八点多|中午十二点左右|下午三点多]。",
-	"你们系统是不是出问题了？[同事|我朋友|家里人]也说[今天|这两天]付不了款。",
+	"你们系统是不是[出问题了|在维护]？[同事|我朋友|家里人]也说[今天|这两天]付不了款。",
 	"我已经确认过[银行卡余额充足|卡里钱是够的]，限额也没有问题。",
 	"截图里可以看到扣款记录，交易流水号是{K}。",
 	"[参加的是|下单时用了][满减活动|优惠券]，付款的时候优惠突然没了，金额变成了{A}元。",
@@ -511,8 +511,8 @@ static const char *const z_ref_p[] = {
 	"页面上显示“退款[处理中|审核中]”已经好几天了，一直没有变化。",
 	"退款金额应该是{A}元，但是只退了一部分。",
 	"之前客服说[3-5个工作日|一周内]到账，现在已经超过[一周|十天]了。",
-	"退款是原路退回吗？我那张{M}的卡已经注销了，怎么办？",
-	"麻烦帮我查一下退款到哪一步了，能不能加急处理。",
+	"[退款是原路退回吗？|钱会退回原来的卡吗？|请问是原路退回吗？]我那张{M}的卡[已经注销了|换掉了]，怎么办？",
+	"麻烦帮我查一下退款到哪一步了，[能不能加急处理|什么时候能到]。",
 	"商品已经寄回去了，{R}单号{K}，仓库也签收了。",
 	"[运费险|优惠券]的钱也没退回来。",
 	"我是[用花呗|分期]付的款，退款以后分期还在扣。",
@@ -684,7 +684,7 @@ static const char *const z_ship_s[] = {
 static const char *const z_ship_p[] = {
 	"订单{O}已经发货{X}天了，物流信息一直停在{C}转运中心。",
 	"快递单号{K}，显示已签收，但我本人根本没有收到，[也没有放在快递柜|门卫也说没有]。",
-	"打[快递员|{R}]电话一直没人接。",
+	"打[快递员|{R}][电话|客服电话][一直没人接|也打不通]。",
 	"收到的包裹外箱破了，里面的{P}也有划痕。",
 	"当时说好{D}之前送到的，现在已经过了好几天。",
 	"[能不能|麻烦]帮我联系一下[快递公司|{R}][？|，催一下。]",
@@ -772,8 +772,8 @@ static const char *const z_ret_s[] = {
 };
 static const char *const z_ret_p[] = {
 	"订单{O}的{P}收到后不太满意，想申请七天无理由退货。",
-	"包装都还在，没怎么用过。", "颜色和页面上的图片差别很大，想换一个。",
-	"退货运费谁来承担？", "请告诉我退货地址，我这两天寄回去。",
+	"包装都还在，没怎么用过。", "[颜色|外观]和页面上的图片差别很大，想[换一个|换个颜色]。",
+	"退货[运费|的快递费]谁来[承担|出]？", "请告诉我退货地址，我[这两天|周末]寄回去。",
 	"收到的型号[不对|跟下单的不一样]，[少了配件|说明书都没有]。",
 	"在APP里点申请退货一直提示“[超过退货期限|系统异常]”，可是明明才[五天|三天]。",
 };
@@ -852,8 +852,8 @@ static const char *const z_dev_p[] = {
 	"家里的{P}从{D}开始就不太对劲，{Y}。",
 	"{Y}，[不知道是什么原因|是不是坏了]？",
 	"开机以后显示屏上出现错误代码{E}，说明书上也查不到。",
-	"APP里一直显示设备离线，[路由器和网络都是正常的|别的设备都能上网]。",
-	"我已经[按照说明书重置过了|恢复出厂设置了]，还是不行。",
+	"[APP里|手机APP上]一直[显示|提示]设备离线，[路由器和网络都是正常的|别的设备都能上网|家里Wi-Fi没问题]。",
+	"我已经[按照说明书重置过了|恢复出厂设置了|把APP删了重装]，[还是不行|一点用都没有]。",
 	"用了不到[半年|三个月]就出问题了，质量也太差了吧。",
 	"断电重启试了[好几次|三四次]，每次过[一会儿|半天]又这样。",
 	"APP版本是{V}，[手机是iPhone|手机是安卓的]，都更新到最新了。",
@@ -1098,10 +1098,10 @@ static const char *const z_acc_s[] = {
 static const char *const z_acc_p[] = {
 	"登录的时候提示“[账号或密码错误|用户不存在]”，但我确定密码没记错。",
 	"连续输错几次以后账号就被锁定了。",
-	"点了“忘记密码”，手机一直收不到验证码。",
-	"原来的手机号已经不用了，想换绑新号码。",
+	"点了“忘记密码”，手机[一直|半天都]收不到验证码[。|，换了网络也一样。]",
+	"原来的手机号[已经不用了|停机了|注销了]，想[换绑新号码|改绑到新手机上]。",
 	"今天收到[异地登录提醒|{C}的登录提醒]，但不是我本人操作的，担心账号被盗。",
-	"APP提示“会话已过期”，重新登录又闪退。",
+	"APP提示“会话已过期”，重新登录[又闪退|又卡住了]。",
 	"APP版本{V}，[换了手机以后|更新以后]就登不上了。",
 	"想注销账号，[在哪里操作|找不到入口]？",
 };
@@ -1184,7 +1184,7 @@ static const char *const z_cmp_p[] = {
 	"上次打电话，客服态度很差，问题没说完就挂了。",
 	"同一个问题已经反映了{X}次，每次都说会跟进，结果都没有下文。",
 	"维修师傅上门迟到[两个小时|一个多小时]，还多收了{Z}元的费用。",
-	"我要求你们主管给我回电话，给一个明确的说法。",
+	"我要求你们[主管|经理]给我回电话，给一个明确的[说法|处理方案]。",
 	"如果再不处理，我会向[消费者协会|12315]投诉。",
 	"[在线客服|客服]一直用模板回复，[根本不看我说什么|答非所问]。",
 	"承诺的[赔偿|补偿]到现在也没兑现。",
@@ -1265,7 +1265,7 @@ static const char *const z_inf_s[] = {
 static const char *const z_inf_p[] = {
 	"想问一下{P}的保修期是多久，从哪天开始算？",
 	"现在有没有以旧换新的活动？旧[机器|的那台]可以抵多少钱？",
-	"会员积分可以抵现金吗？[积分快过期了。|]",
+	"会员积分[可以抵现金吗|能当钱用吗]？[积分快过期了。|]",
 	"我在{C}，附近有没有可以体验的门店？",
 	"这款{P}和上一代有什么区别？",
 	"{P}[能接入小爱同学吗|支持HomeKit吗|可以接入米家吗]？",
@@ -1463,9 +1463,9 @@ static const char *const e_intro[] = {
 };
 static const char *const z_hist[] = {
 	"{D}第一次联系了[在线客服|热线]，客服说{X}个工作日内给答复。",
-	"后来又打了热线，客服让我再等等，说[已经加急了|会有专人联系]。",
-	"[前天|上周]又在APP里留言了，到现在还是没有回复。",
-	"[昨天|前天]收到一条短信说“已处理”，但问题根本没有解决。",
+	"后来又打了热线，客服让我[再等等|耐心等待]，说[已经加急了|会有专人联系]。",
+	"[前天|上周]又在[APP|小程序]里留言了，到现在[还是没有回复|也没人理]。",
+	"[昨天|前天]收到一条短信说“已处理”，但问题[根本没有解决|一点没变]。",
 	"中间有个客服打电话过来，问了一遍情况就[没有下文了|再也没消息了]。",
 };
 static const char *const e_hist[] = {
@@ -1483,23 +1483,23 @@ static const char *const z_fill[] = {
 	"如果需要[照片|视频|截图]，我可以[补充|再发]。",
 	"[你们的APP里|官网上|小程序里]找不到相关的入口，只能在这里留言。",
 	"希望[给一个明确的处理时间|今天之内给我答复|尽快给个说法]。",
-	"[朋友推荐|同事推荐|看了测评]我买的你们家的产品，没想到会遇到这种情况。",
+	"[朋友推荐|同事推荐|看了测评]我[买的|才选的]你们家的产品，没想到会遇到这种[情况|事]。",
 	"我是[老客户了|你们的会员|用了你们家好几年的产品]，一直[很信任|挺认可]你们的品牌。",
 	"[工作日白天|上班时间]不方便接电话，最好[晚上七点以后|中午十二点到一点|周末]联系我。",
 	"看了[网上的常见问题解答|帮助中心的文章|说明书]，没有找到解决办法。",
 	"如果实在解决不了，我要求[退货退款|换一台新的|一个说法]。",
 	"请不要再让我重复描述问题了，[之前已经说过很多遍|前面两个客服都问过了|电话里也讲过]。",
 	"另外，[上次的问题也还没有彻底解决|之前申请的发票也还没收到|上回说的优惠券也没给]。",
-	"[附件是截图|截图在附件里|我拍了照片]，请查收。",
+	"[附件是截图|截图在附件里|我拍了照片]，请[查收|看一下]。",
 	"我在{C}，不知道这边有没有[服务网点|售后网点|维修点]。",
 	"购买渠道是[官方旗舰店|京东自营|线下门店|官网商城]，有购买凭证。",
-	"产品本身我还是挺满意的，就是这个问题[比较闹心|太折腾人了]。",
+	"[产品本身|东西本身]我还是挺满意的，就是这个问题[比较闹心|太折腾人了|有点影响心情]。",
 	"离我第一次反馈已经过去[一周|五天|快半个月]了。",
 	"我把问题[描述得尽量详细|都写清楚]了，希望[一次解决|别再来回问了]。",
-	"刚才在线客服说转人工，结果前面排了[二十多|三十多|十几]人。",
-	"你们的[售后电话|400电话]一直占线，根本打不进去。",
+	"刚才在线客服说转人工，结果前面排了[二十多|三十多|十几]人[。|，等了半天。]",
+	"你们的[售后电话|400电话|客服热线][一直占线|总是忙音|老是打不通]，[根本打不进去|打了十几次都没人接]。",
 	"这已经是我第{X}次联系你们了。",
-	"[麻烦|请]回复的时候注明订单号，免得又对不上。",
+	"[麻烦|请]回复的时候[注明|带上]订单号，免得又[对不上|搞错]。",
 	"今天[下午|晚上]我都在，可以随时[沟通|电话联系]。",
 	"[说实话|坦白讲]，[有点后悔买了|体验挺差的]。",
 };
@@ -1507,21 +1507,21 @@ static const char *const e_fill[] = {
 	"Could you please look into this [as soon as possible|today]?",
 	"I've been waiting for [several days|over a week] and nobody has contacted me.",
 	"I already called your hotline, but I was on hold for [30|45] minutes.",
-	"This is really affecting my daily routine.",
-	"I can send photos or a video if that helps.",
+	"This is really [affecting my daily routine|annoying].",
+	"I can send [photos|a video] if that helps.",
 	"I'm a long-time customer and have always [trusted|liked] your brand.",
 	"I'm not available during working hours, so [email|a text] is best.",
 	"I checked the [FAQ|help center] on your website, but it didn't help.",
-	"If this can't be fixed, I'd like a full refund.",
-	"Please don't ask me to describe the problem again; I've done that twice already.",
-	"Also, the issue from last time still isn't fully solved.",
+	"If this can't be fixed, I'd like [a full refund|a replacement].",
+	"Please don't ask me to describe the problem again; I've done that [twice|three times] already.",
+	"Also, the [issue|problem] from last time still isn't [fully solved|sorted].",
 	"[Screenshot attached.|I've attached a screenshot.]",
 	"I'm based in {C}; is there a service center nearby?",
-	"I bought it from your official store and have the receipt.",
-	"Overall I like the product, it's just this one issue.",
+	"I bought it from your [official store|website] and [have the receipt|kept the invoice].",
+	"Overall I [like|am happy with] the product, it's just this one issue.",
 	"It has been [a week|five days] since I first reported this.",
-	"The chat bot kept sending me in circles, so I'm writing here instead.",
-	"Your hotline is always busy.",
+	"The chat bot kept sending me in circles, so I'm [writing here|emailing you] instead.",
+	"Your hotline is [always busy|never answered].",
 	"I've contacted you {X} times now.",
 	"[Honestly|Frankly], I'm starting to regret this purchase.",
 };
@@ -2107,6 +2107,15 @@ signature(struct arena *a, struct rng *r, const struct ticket *t)
 		a_str(a, t->lang == ZH ? "\n手机：" : "\nMobile: ");
 		a_phone(a, r, &t->cu);
 	}
+	if (pct(r, 35))
+		expand(a, r, t,
+		       t->lang == ZH
+		           ? "\n地址：{C}[朝阳区|浦东新区|南山区|天河区|西湖区|武侯区|"
+		             "江汉区|鼓楼区]"
+		             "[建国路|世纪大道|科技园路|中山路|文三路|人民南路]"
+		             "[18|66|88|128|203]号[|[3|5|7]栋[1|2]单元[802|1501|603]]"
+		           : "\n[12|48|221] [High Street|Park Road|Station Road], "
+		             "{C}");
 }
 
 /* An e-mail: greeting, order, the problem, what was tried, more words,
@@ -2115,7 +2124,7 @@ static void
 mail_body(struct arena *a, struct rng *r, const struct ticket *t)
 {
 	static const struct list zhist = L(z_hist), ehist = L(e_hist);
-	static const unsigned char fillw[] = {6, 9, 10, 9, 7, 5, 3, 2, 1};
+	static const unsigned char fillw[] = {4, 7, 9, 10, 9, 7, 5, 3, 2};
 	int zh = t->lang == ZH;
 	const char *sep = zh ? "" : " ";
 
@@ -2125,13 +2134,13 @@ mail_body(struct arena *a, struct rng *r, const struct ticket *t)
 		TPICK(a, r, t, z_intro, e_intro);
 		a_str(a, sep);
 	}
-	problem(a, r, t, 3 + below(r, 3), sep);
-	if (pct(r, 45)) {
+	problem(a, r, t, 5 + below(r, 3), sep);
+	if (pct(r, 70)) {
 		a_str(a, "\n\n");
-		sentences(a, r, t, zh ? &zhist : &ehist, 1 + below(r, 3), sep);
+		sentences(a, r, t, zh ? &zhist : &ehist, 1 + below(r, 4), sep);
 	}
 	a_str(a, "\n\n");
-	fillers(a, r, t, 1 + (uint32_t)pickw(r, fillw, NELEM(fillw)), sep);
+	fillers(a, r, t, 3 + (uint32_t)pickw(r, fillw, NELEM(fillw)), sep);
 	if ((t->scen == SC_DEVICE || t->scen == SC_ACCOUNT) && pct(r, 8))
 		a_log(a, r, t);
 	if (pct(r, 25)) {
@@ -2144,7 +2153,7 @@ mail_body(struct arena *a, struct rng *r, const struct ticket *t)
 	}
 	if (pct(r, 80))
 		signature(a, r, t);
-	if (pct(r, 20)) {
+	if (pct(r, 30)) {
 		if (zh)
 			expand(a, r, t,
 			       "\n\n-----原始邮件-----\n发件人：客服中心 "
@@ -2194,9 +2203,9 @@ make_body(struct arena *a, struct rng *r, const struct ticket *t)
 	case S_PHONE:
 		/* The agent writes a call up. */
 		expand_list(a, r, t, &x->m);
-		if (pct(r, 45)) {
+		if (pct(r, 65)) {
 			a_str(a, zh ? "客户原话：“" : " In the customer's words: \"");
-			sentences(a, r, t, &x->p, 1 + below(r, 2), sep);
+			sentences(a, r, t, &x->p, 1 + below(r, 3), sep);
 			a_str(a, zh ? "”" : "\"");
 		}
 		a_str(a, sep);
@@ -2216,17 +2225,21 @@ make_body(struct arena *a, struct rng *r, const struct ticket *t)
 		expand(a, r, t,
 		       zh ? "【渠道工单】门店：{G}\n问题描述："
 		          : "[Partner ticket] Store: {G}\nIssue: ");
-		problem(a, r, t, 2 + below(r, 2), sep);
+		problem(a, r, t, 2 + below(r, 3), sep);
+		if (pct(r, 50)) {
+			a_str(a, zh ? "\n顾客补充：" : "\nThe customer adds: ");
+			fillers(a, r, t, 1 + below(r, 3), sep);
+		}
 		return;
 	case S_WEB:
 	case S_APP:
 		if (t->src == S_APP && pct(r, 50))
 			a_str(a, zh ? "【APP反馈】" : "(App feedback) ");
 		a_str(a, zh ? "问题描述：" : "Description: ");
-		problem(a, r, t, 2 + below(r, 3), sep);
-		if (pct(r, 60)) {
+		problem(a, r, t, 3 + below(r, 3), sep);
+		if (pct(r, 75)) {
 			a_str(a, zh ? "\n" : " ");
-			fillers(a, r, t, 1 + below(r, 4), sep);
+			fillers(a, r, t, 2 + below(r, 4), sep);
 		}
 		if (t->src == S_APP) {
 			expand(a, r, t,
@@ -2252,10 +2265,10 @@ make_body(struct arena *a, struct rng *r, const struct ticket *t)
 		TPICK(a, r, t, z_intro, e_intro);
 		a_str(a, sep);
 	}
-	problem(a, r, t, 1 + below(r, 3), sep);
-	if (pct(r, 50)) {
+	problem(a, r, t, 2 + below(r, 3), sep);
+	if (pct(r, 60)) {
 		a_str(a, sep);
-		fillers(a, r, t, 1 + below(r, 2), sep);
+		fillers(a, r, t, 1 + below(r, 3), sep);
 	}
 	if (pct(r, 20)) {
 		a_str(a, sep);
