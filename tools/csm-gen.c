@@ -876,7 +876,7 @@ a_office(struct arena *a, struct rng *r, const struct cust *cu)
 	static const char *const ext[] = {
 	    " 转 ", "转", "-", " ext. ", " 分机 ", "#", " x",
 	};
-	size_t al = strlen(cu->nat) - 9; /* the area code with its 0 */
+	size_t al = strlen(cu->nat) - 8; /* the area code with its 0 */
 	const char *n = cu->nat;
 
 	switch (below(r, 4)) {
@@ -1481,9 +1481,9 @@ gen_ticket(const struct gen *g, uint64_t i, struct ticket *t, struct arena *a)
 	t->order_no = t->serial = NULL;
 	t->order_len = t->serial_len = 0;
 	pick_customer(g, r, t, &phase);
-	t->lang = t->cu.lang;
 	day = ticket_day(i, g->n);
 	t->src = pick_source(g, r, t, phase, day);
+	t->lang = t->cu.lang; /* the customer may have changed */
 	t->at = (long)day * DAY + (long)ticket_hour(r, t->src, day) * HOUR +
 	        between(r, 0, HOUR - 1);
 	t->festival = !festival(day) ? 0 : day < 200 ? 1 : 2;
@@ -1858,7 +1858,7 @@ cal_of(const struct ticket *t, int grp)
 	if (grp == G_AFTER)
 		return CAL_FIELD;
 	if (grp == G_FIN || grp == G_TECH || grp == G_SENIOR ||
-	    t->src == S_EMAIL || t->src == S_API)
+	    t->src == S_API)
 		return CAL_OFFICE;
 	if (session_src(t->src))
 		return CAL_HOT;
@@ -2034,7 +2034,7 @@ work(struct life *L)
 	if (!move(L, at, L->who, ST_RESOLVED))
 		return;
 	/* Sometimes a lead finds it was not done properly. */
-	if (pct(r, 2)) {
+	if (below(r, 1000) < 12) {
 		at = cal_add(CAL_OFFICE, L->tc, between(r, HOUR, 16 * HOUR));
 		if (!act(L, at, "reopen", PICK(r, leads), -1, NULL, -1, NULL))
 			return;
@@ -2153,7 +2153,7 @@ gen_life(const struct gen *g, const struct ticket *t, struct arena *a,
 		if (!say(&L, fr, 0, TX_AGAIN_REPLY, 1))
 			return;
 		if (pct(r, 30) && (!say(&L, L.tc + between(r, 10 * MIN, 6 * HOUR),
-		                        1, TX_ANSWER, 1)))
+		                        1, TX_THANKS, 1)))
 			return;
 		work(&L);
 		if (L.resolved >= 0)
@@ -2167,7 +2167,7 @@ gen_life(const struct gen *g, const struct ticket *t, struct arena *a,
 	     t->src == S_API) &&
 	    pct(r, 70))
 		say(&L, t->at + between(r, 3, 90), 0, TX_AUTO, 1);
-	fr = cal_add(t->src == S_EMAIL || t->src == S_API  ? CAL_OFFICE
+	fr = cal_add(t->src == S_API                        ? CAL_OFFICE
 	             : t->src == S_IOT || session_src(t->src) ? CAL_HOT
 	                                                     : CAL_WEB,
 	             t->at, spread(r, flo[t->src], fw, NELEM(fw)));

@@ -1441,7 +1441,7 @@ static const char *const z_greet[] = {
 	"客服您好，", "打扰一下，",
 };
 static const char *const e_greet[] = {
-	"Hi,", "Hello,", "Hi there,", "Hello support,", "Good morning,", "Hey,",
+	"Hi!", "Hello!", "Hi there!", "Hello support!", "Good morning!", "Hey!",
 };
 static const char *const z_mail_greet[] = {
 	"尊敬的客服：\n\n", "客服您好：\n\n", "您好，\n\n", "售后部门：\n\n",
@@ -1721,8 +1721,8 @@ slot(struct arena *a, struct rng *r, const struct ticket *t, char c)
 	case 'Q':
 		a_str(a, zh ? pr->zpart[below(r, 3)] : pr->epart[below(r, 3)]);
 		break;
-	case 'E':
-		a_str(a, pr->err[below(r, 3)]);
+	case 'E': /* the ticket's error code: the same in all its text */
+		a_str(a, pr->err[(unsigned)t->sym % 3]);
 		break;
 	case 'F':
 		a_str(a, PICK(r, payerr));
