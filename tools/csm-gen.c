@@ -1934,7 +1934,7 @@ transcript(struct life *L)
 {
 	const struct ticket *t = L->t;
 	struct rng *r = &L->r;
-	long at = t->at, step;
+	long at, step;
 	unsigned k, n;
 
 	if (t->src == S_PHONE)

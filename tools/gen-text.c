@@ -1358,7 +1358,8 @@ static const char *const z_trv_m[] = {
 	"会员来电咨询北京出行安排，已按需求推荐。",
 };
 static const char *const z_trv_r[] = {
-	"您好，礼宾服务很高兴为您服务，请问有什么需要？",
+	"[好的|没问题]，我再帮您[找一找|看一看]，[请稍等|马上回复您]。",
+	"抱歉给您添麻烦了，[我这就|马上]为您重新[安排|推荐]。",
 };
 static const char *const z_trv_q[] = {
 	"请问您对[价格|位置|评分]有什么要求？",
@@ -1368,8 +1369,8 @@ static const char *const z_trv_x[] = {
 	"[已为您预订|已帮您确认]，[预订信息已短信发送|确认短信稍后发到您手机]。",
 };
 static const char *const z_trv_o[] = {
-	"[上次|之前]推荐的[酒店|餐馆]已经[满房了|关门了]，还能再推荐一个吗？",
-	"[车|出租车]一直没来。",
+	"[上次|之前]推荐的[酒店已经满房了|餐馆那天没开门]，还能再推荐一个吗？",
+	"[上次|之前]推荐的景点[在维修，没开放|人太多了]，有没有别的？",
 };
 static const char *const z_trv_n[] = {
 	"会员礼宾，已推荐。", "客户要求预订，已转礼宾组跟进。",
@@ -1795,8 +1796,10 @@ slot(struct arena *a, struct rng *r, const struct ticket *t, char c)
 	case 'T':
 		a_time(a, t->at - between(r, 0, 6 * HOUR), TF_BARE);
 		break;
-	case 'N':
-		a_str(a, t->anon ? "" : t->cu.name);
+	case 'N': /* how the customer is known on this channel */
+		a_str(a, t->anon                                ? ""
+		         : t->src == S_WEIBO && t->cu.wbname[0] ? t->cu.wbname
+		                                                : t->cu.name);
 		break;
 	case 'M':
 		a_str(a, zh ? PICK(r, zbanks) : PICK(r, ebanks));
@@ -1869,6 +1872,8 @@ expand_n(struct arena *a, struct rng *r, const struct ticket *t,
 		}
 		a_put(a, s + run, i - run);
 		k = below(r, (uint32_t)nalt);
+		if (k >= nalt) /* never: below() is less than nalt */
+			k = 0;
 		end = k + 1 < nalt ? alt[k + 1] - 1 : j;
 		expand_n(a, r, t, s + alt[k], end - alt[k]);
 		i = j + 1;
@@ -2342,8 +2347,10 @@ make_text(struct arena *a, struct rng *r, const struct ticket *t, int what,
 		expand_topic(a, r, t, &x->x);
 		break;
 	case TX_AGAIN_REPLY:
-		TPICK(a, r, t, z_again_reply, e_again_reply);
-		a_str(a, sep);
+		if (t->scen != SC_TRAVEL) {
+			TPICK(a, r, t, z_again_reply, e_again_reply);
+			a_str(a, sep);
+		}
 		expand_list(a, r, t, &x->r);
 		break;
 	default: /* TX_TRANSFER */
