@@ -1840,6 +1840,11 @@ expand_n(struct arena *a, struct rng *r, const struct ticket *t,
 	uint32_t k;
 
 	while (i < n) {
+		/* Text bytes (most of them, and all of UTF-8's) first. */
+		while (i < n && s[i] != '{' && s[i] != '[')
+			i++;
+		if (i == n)
+			break;
 		if (s[i] == '{' && i + 2 < n && s[i + 2] == '}' &&
 		    s[i + 1] >= 'A' && s[i + 1] <= 'Z') {
 			a_put(a, s + run, i - run);
