@@ -2135,8 +2135,10 @@ gen_life(const struct gen *g, const struct ticket *t, struct arena *a,
 			survey(&L, t->end);
 			return;
 		}
+		/* Weeks later: past the 14-day window of sample/csm.conf, a
+		 * follow-up; still within csm's default 30 days, a reopen. */
 		if (t->status == ST_CLOSED && pct(r, 30))
-			at = t->end + between(r, 15 * DAY, 60 * DAY); /* follow-up */
+			at = t->end + between(r, 15 * DAY, 29 * DAY);
 		else
 			at = t->end + between(r, 2 * HOUR,
 			                      t->status == ST_CLOSED ? 13 * DAY
