@@ -67,9 +67,11 @@ $(B)/bin/%: $(B)/cmd/%.o $(CMD_OBJ) $(B)/libcsm.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CMD_OBJ) $(B)/libcsm.a $(LIBS)
 
-$(B)/bin/csm-gen: $(B)/tools/csm-gen.o
+GEN_OBJ = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard tools/*.c)))
+
+$(B)/bin/csm-gen: $(GEN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_OBJ) -lm
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcsm.a
 	@mkdir -p $(@D)

@@ -415,11 +415,34 @@ enum csm_idkind {
 const char *csm_id_field(int kind);
 const char *csm_id_name(int kind);
 /*
- * Normalizes an identity value into out (size n): phones lose spaces,
- * dashes, dots and parentheses, Chinese numbers lose +86/0086 (a mobile
- * is 11 digits, a landline gets its trunk 0), others become +<digits>;
- * emails are trimmed and lowercased; other ids are trimmed.  Returns the
- * length, or -1 with err (CSM_EDATA) when the value is not one.
+ * Normalizes an identity value into out (size n).  Returns the length, or
+ * -1 with err (CSM_EDATA) when the value is not one.
+ *
+ * Phones: the identity is the line, written as China dials it at home.
+ * - Spaces, dashes, dots, slashes and parentheses go, fullwidth digits
+ *   and separators too; "+44 (0)20" loses its "(0)".
+ * - +86, 0086 and a bare 86 before an 11-digit mobile go: a mobile is
+ *   11 digits from 1; 400 and 800 numbers (10 digits) and the short
+ *   service numbers (95588, 10086, 12315: 5 or 6 digits from 1 or 9)
+ *   stay as they are ("+86 400 820 8820" is "4008208820"); any other
+ *   number after +86 is a landline and gets its trunk 0 ("+86 10
+ *   12345678" is "01012345678").  A Chinese number may not start 00.
+ * - Other countries become "+<digits>", 7 to 15 of them; a national
+ *   number has 5 to 15 digits.
+ * - An extension is dropped: after "ext", "ext.", "extn", "extension",
+ *   "x", "#", ",", ";", "转", "分机", "分机号", "内线" (or fullwidth ＃ ，
+ *   ；), optionally in parentheses, come 1 to 8 digits and nothing else;
+ *   a marker followed by anything else is refused.  A Chinese landline
+ *   with a last dash-separated group it has no room for (more than 11
+ *   digits for 010 and 02x, 12 for others) loses that group as an
+ *   extension: "010-8888 6666-123" is "01088886666".
+ * - A spreadsheet's number is read as the digits it holds:
+ *   "13812345678.0" (one or two zeros after the dot) and Excel's
+ *   "1.3812345678E+10" are "13812345678"; a scientific form with fewer
+ *   digits than its exponent ("1.38123E+10") has lost some and is
+ *   refused ("digits lost to a spreadsheet's number format").
+ * Emails are trimmed, unwrapped from "Name <...>" and "mailto:", and
+ * lowercased; other ids are trimmed and kept as they are.
  */
 int csm_id_norm(int kind, const char *s, size_t len, char *out, size_t n,
     struct csm_err *err);

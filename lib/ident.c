@@ -91,33 +91,213 @@ trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* The value of the digit at s[i] (ASCII or fullwidth) and its width in
+ * *w, or -1 if there is none. */
 static int
-norm_phone(const char *s, size_t len, char *out, size_t n,
+digit_at(const char *s, size_t len, size_t i, size_t *w)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (c >= '0' && c <= '9') {
+		*w = 1;
+		return c - '0';
+	}
+	if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBC &&
+	    (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99) {
+		*w = 3;
+		return (unsigned char)s[i + 2] - 0x90;
+	}
+	return -1;
+}
+
+/* The length of the text t if s[i..len) starts with it (ASCII letters in
+ * any case), else 0. */
+static size_t
+starts(const char *s, size_t len, size_t i, const char *t)
+{
+	size_t n = strlen(t);
+
+	return len - i >= n && strncasecmp(s + i, t, n) == 0 ? n : 0;
+}
+
+/*
+ * What people write between a number and its extension, longest first
+ * where one begins another: "ext 12", "x12", "#12", ",12" (a dialler's
+ * pause), "转12", "分机 12", "内线 12", and fullwidth ＃ ， ；.
+ */
+static const char *const ext_marks[] = {
+	"extension", "extn", "ext", "x", "#", ",", ";",
+	"\xE8\xBD\xAC",				/* 转 */
+	"\xE5\x88\x86\xE6\x9C\xBA\xE5\x8F\xB7",	/* 分机号 */
+	"\xE5\x88\x86\xE6\x9C\xBA",		/* 分机 */
+	"\xE5\x86\x85\xE7\xBA\xBF",		/* 内线 */
+	"\xEF\xBC\x83", "\xEF\xBC\x8C", "\xEF\xBC\x9B",	/* ＃ ， ； */
+};
+
+#define MAX_EXT 8	/* digits in an extension */
+
+/*
+ * The end of the line part of s: where an extension marker starts
+ * ("010-8888 6666 ext 123" gives 13), or len if there is none.  A marker
+ * must follow a digit and be followed by 1..MAX_EXT digits and nothing
+ * else (an optional ".", ":" or "：" after it, spaces, and parentheses
+ * around marker and extension).  -1 if a marker is followed by anything
+ * else.
+ */
+static long
+ext_start(const char *s, size_t len)
+{
+	size_t i, j, k, m, w, nd;
+	int digit = 0, paren;
+
+	for (i = 0; i < len; i += digit_at(s, len, i, &w) >= 0 ? w : 1) {
+		if (digit_at(s, len, i, &w) >= 0) {
+			digit = 1;
+			continue;
+		}
+		if (!digit)
+			continue;
+		j = i;
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		paren = 0;
+		if (j < len && s[j] == '(')
+			paren = 1;
+		else if (starts(s, len, j, "\xEF\xBC\x88"))	/* （ */
+			paren = 3;
+		j += (size_t)paren;
+		for (k = 0, m = 0; k < sizeof(ext_marks) / sizeof(ext_marks[0]);
+		    k++)
+			if ((m = starts(s, len, j, ext_marks[k])) > 0)
+				break;
+		if (m == 0)
+			continue;	/* "+44 (0)20 ...", "555-0100" */
+		j += m;
+		if (j < len && (s[j] == '.' || s[j] == ':'))
+			j++;
+		else if (starts(s, len, j, "\xEF\xBC\x9A"))	/* ： */
+			j += 3;
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		for (nd = 0; j < len && digit_at(s, len, j, &w) >= 0; j += w)
+			nd++;
+		if (paren == 1 && j < len && s[j] == ')')
+			j++;
+		else if (paren == 3 && starts(s, len, j, "\xEF\xBC\x89"))
+			j += 3;				/* ） */
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (nd == 0 || nd > MAX_EXT || j != len)
+			return -1;
+		return (long)i;
+	}
+	return (long)len;
+}
+
+/*
+ * A number as a spreadsheet writes it: "13812345678.0" (a float) or
+ * "1.3812345678E+10" (Excel's scientific form).  Writes the digits into
+ * d (room for n) and returns their count; 0 if s is in neither form; -1
+ * if it is a number with a fraction ("1.381234567812E+10"); -2 if the
+ * form has lost digits ("1.38123E+10", from a narrow column).
+ */
+static int
+unfloat(const char *s, size_t len, char *d, size_t n)
+{
+	size_t i = 0, j, frac = 0, exp = 0;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0 || i + 1 >= len || s[i] != '.')
+		return 0;
+	/* "13812345678.0" or ".00": digits, a dot, one or two zeros. */
+	for (j = i + 1; j < len && s[j] == '0'; j++)
+		;
+	if (j == len && len - i <= 3) {
+		if (i >= n)
+			return -1;
+		memcpy(d, s, i);
+		return (int)i;
+	}
+	/* "d.ddddE+nn": every digit of the number must be there. */
+	if (i != 1)
+		return 0;
+	for (i = 2; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		frac++;
+	if (frac == 0 || i >= len || (s[i] != 'E' && s[i] != 'e'))
+		return 0;
+	if (++i < len && s[i] == '+')
+		i++;
+	if (i == len || len - i > 2)
+		return 0;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		exp = exp * 10 + (size_t)(s[i] - '0');
+	}
+	if (frac > exp || exp + 1 >= n)
+		return -1;
+	if (frac < exp)
+		return -2;
+	d[0] = s[0];
+	memcpy(d + 1, s + 2, frac);
+	return (int)frac + 1;
+}
+
+/* The most digits a Chinese landline has in its national form, from the
+ * first digit of its area code: 11 for Beijing (010) and the 02x cities,
+ * 12 for 3-digit area codes (0755 8123 4567). */
+static size_t
+landline_max(char area)
+{
+	return area == '1' || area == '2' ? 11 : 12;
+}
+
+static int
+norm_phone(const char *s0, size_t len0, char *out, size_t n,
     struct csm_err *err)
 {
-	char d[40] = {0}, prefix;
-	size_t nd = 0, i = 0, o;
-	int plus = 0;
-	const char *rest;
+	char d[40] = {0}, f[40], prefix;
+	size_t nd = 0, i = 0, o, w, grp = 0, len;
+	int plus = 0, dash = 0, v;
+	const char *rest, *s = s0;
 	size_t rlen;
+	long cut;
 
+	/* A spreadsheet's number first: "13812345678.0" is one number. */
+	v = unfloat(s0, len0, f, sizeof(f));
+	if (v == -2) {
+		char esc[80];
+
+		return csm_err_set(err, CSM_EDATA, "digits lost to a "
+		    "spreadsheet's number format: \"%s\"",
+		    csm_escape(s0, len0, esc, sizeof(esc)));
+	}
+	if (v < 0)
+		return bad(err, "a phone number", s0, len0);
+	if (v > 0) {
+		s = f;
+		len = (size_t)v;
+	} else {
+		/* The identity is the line: an extension is dropped. */
+		cut = ext_start(s0, len0);
+		if (cut < 0)
+			return bad(err, "a phone number", s0, len0);
+		len = (size_t)cut;
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+	}
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= '0' && c <= '9') {
+		if (digit_at(s, len, i, &w) >= 0) {
 			if (nd == sizeof(d))
-				return bad(err, "a phone number", s, len);
-			d[nd++] = (char)c;
-			i++;
-		} else if (c == 0xEF && i + 2 < len &&
-		    (unsigned char)s[i + 1] == 0xBC &&
-		    (unsigned char)s[i + 2] >= 0x90 &&
-		    (unsigned char)s[i + 2] <= 0x99) {
-			/* Fullwidth digits, U+FF10..U+FF19. */
-			if (nd == sizeof(d))
-				return bad(err, "a phone number", s, len);
-			d[nd++] = (char)('0' + (unsigned char)s[i + 2] - 0x90);
-			i += 3;
+				return bad(err, "a phone number", s0, len0);
+			if (dash)
+				grp = nd;	/* a group after a dash */
+			dash = 0;
+			d[nd++] = (char)('0' + digit_at(s, len, i, &w));
+			i += w;
 		} else if (c == 0xEF && i + 2 < len &&
 		    (unsigned char)s[i + 1] == 0xBC &&
 		    ((unsigned char)s[i + 2] == 0x8D ||
@@ -125,6 +305,7 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		    (unsigned char)s[i + 2] == 0x88 ||
 		    (unsigned char)s[i + 2] == 0x89)) {
 			/* Fullwidth - . ( ) from an input method. */
+			dash = (unsigned char)s[i + 2] == 0x8D && nd > 0;
 			i += 3;
 		} else if (c == 0xEF && i + 2 < len &&
 		    (unsigned char)s[i + 1] == 0xBC &&
@@ -145,10 +326,12 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 			plus = 1;
 			i++;
 		} else if (c == ' ' || c == '-' || c == '.' || c == '(' ||
-		    c == ')' || c == '\t' || c == '/')
+		    c == ')' || c == '\t' || c == '/') {
+			if (c == '-' && nd > 0)
+				dash = 1;
 			i++;
-		else
-			return bad(err, "a phone number", s, len);
+		} else
+			return bad(err, "a phone number", s0, len0);
 	}
 	rest = d;
 	rlen = nd;
@@ -156,6 +339,7 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		plus = 1;
 		rest += 2;
 		rlen -= 2;
+		grp = grp >= 2 ? grp - 2 : 0;
 	} else if (!plus && rlen == 13 && d[0] == '8' && d[1] == '6' &&
 	    d[2] == '1')
 		plus = 1;	/* 8613812345678 */
@@ -164,27 +348,45 @@ norm_phone(const char *s, size_t len, char *out, size_t n,
 		/* China: back to the national form. */
 		rest += 2;
 		rlen -= 2;
+		grp = grp >= 2 ? grp - 2 : 0;
 		/* None starts 00, which would read as an international
 		 * prefix when normalized again. */
 		if (rlen >= 2 && rest[0] == '0' && rest[1] == '0')
-			return bad(err, "a phone number", s, len);
-		/* A mobile is 11 digits from 1; anything else is a
-		 * landline, whose trunk 0 is not dialled from abroad. */
-		if (!(rlen == 11 && rest[0] == '1') && (rlen == 0 ||
-		    rest[0] != '0'))
+			return bad(err, "a phone number", s0, len0);
+		/* A mobile is 11 digits from 1; 400 and 800 numbers (10
+		 * digits) and service numbers (95588, 10086, 12315: 5 or
+		 * 6) are dialled as they are; anything else is a landline,
+		 * whose trunk 0 is not dialled from abroad. */
+		if (!(rlen == 11 && rest[0] == '1') &&
+		    !(rlen == 10 && (memcmp(rest, "400", 3) == 0 ||
+		    memcmp(rest, "800", 3) == 0)) &&
+		    !((rlen == 5 || rlen == 6) && (rest[0] == '1' ||
+		    rest[0] == '9')) && (rlen == 0 || rest[0] != '0')) {
 			prefix = '0';
+			grp++;
+		}
 		plus = 0;
 	} else if (plus) {
 		if (rlen < 7 || rlen > 15)
-			return bad(err, "a phone number", s, len);
+			return bad(err, "a phone number", s0, len0);
 		prefix = '+';
 	}
 	o = prefix != '\0';
+	/* A Chinese landline with a dash-separated group it has no room
+	 * for: "010-8888 6666-123" is line 010-8888 6666, extension 123. */
+	if (!plus && grp > 0 && rlen >= 2 && (prefix == '0' ||
+	    rest[0] == '0')) {
+		size_t max = landline_max(prefix == '0' ? rest[0] : rest[1]);
+
+		if (rlen + o > max && grp >= 11 && grp <= max &&
+		    rlen + o - grp <= MAX_EXT)
+			rlen = grp - o;
+	}
 	if (!plus && (rlen + o < 5 || rlen + o > 15))
-		return bad(err, "a phone number", s, len);
+		return bad(err, "a phone number", s0, len0);
 	/* Check the room before writing anything. */
 	if (o + rlen + 1 > n)
-		return bad(err, "a phone number", s, len);
+		return bad(err, "a phone number", s0, len0);
 	if (o)
 		out[0] = prefix;
 	memcpy(out + o, rest, rlen);

@@ -79,8 +79,6 @@ test_phone(void)
 	/* Refused. */
 	PHONE("138-1234-567a", "!not a phone number: \"138-1234-567a\"");
 	PHONE("call 13812345678", "!not a phone number: \"call 13812345678\"");
-	PHONE("+1 415 555 0100 ext 2", "!not a phone number: \"+1 415 555 "
-	    "0100 ext 2\"");
 	PHONE("1234", "!not a phone number: \"1234\"");
 	PHONE("+1 234", "!not a phone number: \"+1 234\"");
 	PHONE("+86", "!not a phone number: \"+86\"");
@@ -118,6 +116,104 @@ test_phone(void)
 	PHONE("+86 00 2760 0000", "!not a phone number: "
 	    "\"+86 00 2760 0000\"");
 	PHONE("002760000", "+2760000");
+}
+
+/*
+ * Issue 7 (defect 9): forms that split one customer in two.  A phone
+ * column that went through a spreadsheet, China's 400/800 numbers written
+ * with and without +86, and extensions: the identity is the line.
+ */
+static void
+test_phone_forms(void)
+{
+	/* A spreadsheet's number: a float, or Excel's scientific form. */
+	PHONE("13812345678.0", "13812345678");
+	PHONE("13812345678.00", "13812345678");
+	PHONE("8613812345678.0", "13812345678");
+	PHONE("1.3812345678E+10", "13812345678");
+	PHONE("1.3812345678e+10", "13812345678");
+	PHONE("1.3812345678E10", "13812345678");
+	PHONE("8.613812345678E+12", "13812345678");
+	PHONE(" 1.3812345678E+10 ", "13812345678");
+	/* ... but digits a narrow column cut off are not guessed. */
+	PHONE("1.38123E+10", "!digits lost to a spreadsheet's number "
+	    "format: \"1.38123E+10\"");
+	PHONE("1.381234567812E+10", "!not a phone number: "
+	    "\"1.381234567812E+10\"");
+	PHONE("138.1234.5678", "13812345678");	/* dots as separators */
+	PHONE("1234.0", "!not a phone number: \"1234.0\"");
+
+	/* 400 and 800 numbers are national: no trunk 0 after +86. */
+	PHONE("400-820-8820", "4008208820");
+	PHONE("+86 400 820 8820", "4008208820");
+	PHONE("+86-400-820-8820", "4008208820");
+	PHONE("0086 400 820 8820", "4008208820");
+	PHONE("+86 800 820 8820", "8008208820");
+	PHONE("800-820-8820", "8008208820");
+	/* Nor do the short service numbers (95xxx, 100xx, 123xx). */
+	PHONE("+86 95588", "95588");
+	PHONE("+86 10086", "10086");
+	PHONE("+86 12315", "12315");
+	PHONE("+86 955 88", "95588");
+	/* A landline still gets its trunk 0. */
+	PHONE("+86 10 8888 6666", "01088886666");
+	PHONE("+86 571 8888 6666", "057188886666");
+
+	/* Extensions: the identity is the line. */
+	PHONE("010-8888 6666 ext 123", "01088886666");
+	PHONE("010-8888 6666 ext. 123", "01088886666");
+	PHONE("010-8888 6666 Ext.123", "01088886666");
+	PHONE("010-8888 6666 EXTENSION 123", "01088886666");
+	PHONE("010-8888 6666 extn 123", "01088886666");
+	PHONE("010-8888 6666\xE8\xBD\xAC" "123", "01088886666");	/* 转 */
+	PHONE("010-8888 6666 \xE8\xBD\xAC 123", "01088886666");
+	PHONE("010-8888 6666 x123", "01088886666");
+	PHONE("010-8888 6666 X 123", "01088886666");
+	PHONE("010-8888 6666#123", "01088886666");
+	PHONE("010-8888 6666,123", "01088886666");
+	PHONE("010-8888 6666;123", "01088886666");
+	PHONE("010-8888 6666 \xE5\x88\x86\xE6\x9C\xBA 123",	/* 分机 */
+	    "01088886666");
+	PHONE("010-8888 6666 \xE5\x88\x86\xE6\x9C\xBA\xE5\x8F\xB7\xEF\xBC\x9A"
+	    "123", "01088886666");				/* 分机号： */
+	PHONE("010-8888 6666 \xE5\x86\x85\xE7\xBA\xBF 8021",	/* 内线 */
+	    "01088886666");
+	PHONE("010-8888 6666\xEF\xBC\x83" "123", "01088886666");	/* ＃ */
+	PHONE("010-8888 6666\xEF\xBC\x8C" "123", "01088886666");	/* ， */
+	PHONE("010-8888 6666 (ext. 123)", "01088886666");
+	PHONE("010-8888 6666\xEF\xBC\x88\xE8\xBD\xAC" "123\xEF\xBC\x89",
+	    "01088886666");				/* （转123） */
+	PHONE("010-8888 6666\xE8\xBD\xAC\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
+	    "01088886666");				/* 转１２３ */
+	PHONE("+1 415 555 0100 ext 2", "+14155550100");
+	PHONE("+1 (415) 555-0100 x2", "+14155550100");
+	PHONE("+86 10 8888 6666 ext 123", "01088886666");
+	PHONE("400-820-8820 转 2", "4008208820");
+	/* The Chinese office way: a trailing -group longer than a landline
+	 * has room for. */
+	PHONE("010-8888 6666-123", "01088886666");
+	PHONE("010-88886666-123", "01088886666");
+	PHONE("021-6123 4567-8021", "02161234567");
+	PHONE("0755-8123 4567-802", "075581234567");
+	PHONE("0571-8888666-12", "05718888666");
+	PHONE("+86 10 8888 6666-123", "01088886666");
+	/* Lines that fit stay whole. */
+	PHONE("0755-8123-4567", "075581234567");
+	PHONE("010-8888-6666", "01088886666");
+	/* A marker with no extension after it, or more after it, is not a
+	 * phone number. */
+	PHONE("010-8888 6666 ext", "!not a phone number: "
+	    "\"010-8888 6666 ext\"");
+	PHONE("010-8888 6666 x", "!not a phone number: \"010-8888 6666 x\"");
+	PHONE("010-8888 6666 ext 123 ask for Li", "!not a phone number: "
+	    "\"010-8888 6666 ext 123 ask for Li\"");
+	PHONE("010-8888 6666#123#4", "!not a phone number: "
+	    "\"010-8888 6666#123#4\"");
+	PHONE("ext 123", "!not a phone number: \"ext 123\"");
+	PHONE("x13812345678", "!not a phone number: \"x13812345678\"");
+	PHONE("138x1234", "!not a phone number: \"138x1234\"");
+	PHONE("13812345678 ext 123456789", "!not a phone number: "
+	    "\"13812345678 ext 123456789\"");
 }
 
 static void
@@ -545,6 +641,7 @@ main(void)
 		return 1;
 	}
 	test_phone();
+	test_phone_forms();
 	test_email();
 	test_other_ids();
 	test_sizes();
