@@ -122,6 +122,26 @@ desk_event(struct csm_desk *d, const struct csm_actor *who,
 	return desk_done(d, s, err);
 }
 
+/*
+ * Runs sql, a query of one integer about ?1 = arg: *out gets it, or 0
+ * when there is no row.  0, or -2 with err.
+ */
+int
+desk_int64(struct csm_desk *d, const char *sql, int64_t arg, int64_t *out,
+    struct csm_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	STMT(s, sql);
+	sqlite3_bind_int64(s, 1, arg);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : desk_fatal(d, rc,
+	    err);
+}
+
 void
 bind_val(sqlite3_stmt *s, int i, const struct csm_val *v)
 {

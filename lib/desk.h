@@ -57,6 +57,8 @@ struct desk_event {
 };
 int desk_event(struct csm_desk *d, const struct csm_actor *who,
     const struct desk_event *e, struct csm_err *err);
+int desk_int64(struct csm_desk *d, const char *sql, int64_t arg,
+    int64_t *out, struct csm_err *err);
 void bind_val(sqlite3_stmt *s, int i, const struct csm_val *v);
 void bind_time(sqlite3_stmt *s, int i, int64_t t);
 char *col_dup(sqlite3_stmt *s, int i);

@@ -298,24 +298,34 @@ record_message(struct csm_desk *d, sqlite3_stmt *s, struct csm_writer *w,
 	return 0;
 }
 
-/* One message line, from the store.  0 or -2. */
-int
-emit_message(struct csm_desk *d, int op, int64_t mid, struct csm_err *err)
+/* One line of a kind from a row of sql (?1 = id), made by fn.  0, -2. */
+static int
+emit_row(struct csm_desk *d, int kind, int op, const char *sql, int64_t id,
+    int (*fn)(struct csm_desk *, sqlite3_stmt *, struct csm_writer *, int),
+    struct csm_err *err)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!wanted(d, CSM_KIND_MESSAGE, op))
+	if (!wanted(d, kind, op))
 		return 0;
-	STMT(s, "SELECT id, ticket, source, source_id, direction, author, "
-	    "body, at, public, auto, attrs FROM messages WHERE id = ?1");
-	sqlite3_bind_int64(s, 1, mid);
+	STMT(s, sql);
+	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		record_message(d, s, d->out, op);
+		fn(d, s, d->out, op);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : desk_fatal(d, rc,
 	    err);
+}
+
+/* One message line, from the store.  0 or -2. */
+int
+emit_message(struct csm_desk *d, int op, int64_t mid, struct csm_err *err)
+{
+	return emit_row(d, CSM_KIND_MESSAGE, op, "SELECT id, ticket, source, "
+	    "source_id, direction, author, body, at, public, auto, attrs FROM "
+	    "messages WHERE id = ?1", mid, record_message, err);
 }
 
 /*
@@ -360,20 +370,9 @@ record_event(struct csm_desk *d, sqlite3_stmt *s, struct csm_writer *w,
 int
 emit_event(struct csm_desk *d, int op, int64_t eid, struct csm_err *err)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	if (!wanted(d, CSM_KIND_EVENT, op))
-		return 0;
-	STMT(s, "SELECT id, ticket, customer, action, field, old, new, by, at, "
-	    "ext, why, data FROM events WHERE id = ?1");
-	sqlite3_bind_int64(s, 1, eid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		record_event(d, s, d->out, op);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : desk_fatal(d, rc,
-	    err);
+	return emit_row(d, CSM_KIND_EVENT, op, "SELECT id, ticket, customer, "
+	    "action, field, old, new, by, at, ext, why, data FROM events WHERE "
+	    "id = ?1", eid, record_event, err);
 }
 
 /* One survey line, from the store.  0 or -2. */

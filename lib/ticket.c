@@ -840,16 +840,8 @@ static int
 latest_follow_up(struct csm_desk *d, int64_t id, int64_t *fu,
     struct csm_err *err)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	STMT(s, "SELECT other FROM links WHERE ticket = ?1 AND kind = "
-	    "'follow_up' ORDER BY at DESC, other DESC LIMIT 1");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	*fu = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : desk_fatal(d, rc,
+	return desk_int64(d, "SELECT other FROM links WHERE ticket = ?1 AND "
+	    "kind = 'follow_up' ORDER BY at DESC, other DESC LIMIT 1", id, fu,
 	    err);
 }
 
@@ -858,27 +850,20 @@ static int
 follow_up_of(struct csm_desk *d, int64_t id, int64_t *orig,
     struct csm_err *err)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	STMT(s, "SELECT other FROM links WHERE ticket = ?1 AND kind = "
-	    "'follow_up_of' LIMIT 1");
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	*orig = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : desk_fatal(d, rc,
-	    err);
+	return desk_int64(d, "SELECT other FROM links WHERE ticket = ?1 AND "
+	    "kind = 'follow_up_of' LIMIT 1", id, orig, err);
 }
 
-/* Whether ticket `from` leads to `to` by follow_up_of links.  1, 0, -2. */
+/* Whether ticket `from` leads to one of to[2] by follow_up_of links.
+ * 1, 0, -2. */
 static int
-leads_to(struct csm_desk *d, int64_t from, int64_t to, struct csm_err *err)
+leads_to(struct csm_desk *d, int64_t from, const int64_t to[2],
+    struct csm_err *err)
 {
 	int steps;
 
 	for (steps = 0; steps < MAX_CHAIN && from != 0; steps++) {
-		if (from == to)
+		if (from == to[0] || from == to[1])
 			return 1;
 		if (follow_up_of(d, from, &from, err) < 0)
 			return -2;
@@ -888,32 +873,33 @@ leads_to(struct csm_desk *d, int64_t from, int64_t to, struct csm_err *err)
 
 /*
  * Whether tickets a and b are one conversation: the same ticket after
- * merges, or one a follow-up (of a follow-up ...) of the other.  A record
- * read again may find either: its thread leads to the newest follow-up.
- * 1, 0, -2.
+ * merges, or one a follow-up (of a follow-up ...) of the other, either
+ * itself or the ticket it was merged into.  A record read again may find
+ * either: its thread leads to the newest follow-up.  1, 0, -2.
  */
 int
 ticket_same_thread(struct csm_desk *d, int64_t a, int64_t b,
     struct csm_err *err)
 {
 	struct trow t;
-	int64_t r[2], in[2] = {a, b};
-	int i, rc;
+	int64_t ids[2][2] = {{a, a}, {b, b}};
+	int i, j, rc;
 
 	if (a == b)
 		return 1;
 	for (i = 0; i < 2; i++) {
-		rc = ticket_by_id(d, in[i], &t, err);
+		rc = ticket_by_id(d, ids[i][0], &t, err);
 		if (rc < 0 || (rc > 0 && ticket_follow(d, &t, err) < 0))
 			return -2;
-		r[i] = rc > 0 ? t.id : in[i];
+		if (rc > 0)
+			ids[i][1] = t.id;
 		trow_clear(&t);
 	}
-	if (r[0] == r[1])
-		return 1;
-	if ((rc = leads_to(d, r[0], r[1], err)) != 0)
-		return rc;
-	return leads_to(d, r[1], r[0], err);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			if ((rc = leads_to(d, ids[i][j], ids[1 - i], err)) != 0)
+				return rc;
+	return 0;
 }
 
 /* Whether a customer's reply at `at` may no longer reopen t. */
