@@ -153,8 +153,8 @@ expr_expected(struct parser *p, const char *what)
 	if (!p->hasprev)
 		return expr_fail(p, p->tok.pos, "unexpected %s", describe(p,
 		    p->tok.type, p->tok.pos, p->tok.len, b1, sizeof(b1)));
-	return expr_fail(p, p->tok.pos, "expected %s after %s", what, describe(p,
-	    p->ptype, p->ppos, p->plen, b1, sizeof(b1)));
+	return expr_fail(p, p->tok.pos, "expected %s after %s", what,
+	    describe(p, p->ptype, p->ppos, p->plen, b1, sizeof(b1)));
 }
 
 /* "unexpected <current token>". */
@@ -163,8 +163,8 @@ expr_unexpected(struct parser *p)
 {
 	char b1[160];
 
-	return expr_fail(p, p->tok.pos, "unexpected %s", describe(p, p->tok.type,
-	    p->tok.pos, p->tok.len, b1, sizeof(b1)));
+	return expr_fail(p, p->tok.pos, "unexpected %s", describe(p,
+	    p->tok.type, p->tok.pos, p->tok.len, b1, sizeof(b1)));
 }
 
 /* The end of a run of name-like bytes from i, for messages. */
@@ -215,7 +215,8 @@ lex_time(struct parser *p, size_t start)
 		i += 6;
 		if (s[i] == ':' && digits(s, i + 1, 2)) {
 			i += 3;
-			if (s[i] == '.' && expr_isdigit((unsigned char)s[i + 1]))
+			if (s[i] == '.' &&
+			    expr_isdigit((unsigned char)s[i + 1]))
 				for (i++; expr_isdigit((unsigned char)s[i]);
 				    i++)
 					;
@@ -236,7 +237,8 @@ lex_time(struct parser *p, size_t start)
 				goto bad;
 		}
 	}
-	if ((s[i] == '+' || s[i] == '-') && expr_isdigit((unsigned char)s[i + 1]))
+	if ((s[i] == '+' || s[i] == '-') &&
+	    expr_isdigit((unsigned char)s[i + 1]))
 		goto offset;
 	if (isident((unsigned char)s[i]) || s[i] == ':')
 		goto bad;
@@ -475,7 +477,8 @@ unescape(struct parser *p, size_t *i, char *o)
 			return expr_fail(p, at,
 			    "\\u0000 is not allowed in a string");
 		if (cp >= 0xdc00 && cp <= 0xdfff)
-			return expr_fail(p, at, "unpaired surrogate in \\u escape");
+			return expr_fail(p, at,
+			    "unpaired surrogate in \\u escape");
 		if (cp >= 0xd800 && cp <= 0xdbff) {
 			if (s[at + 6] != '\\' || s[at + 7] != 'u' ||
 			    hex4(s + at + 8, &lo) == -1 || lo < 0xdc00 ||
@@ -488,7 +491,8 @@ unescape(struct parser *p, size_t *i, char *o)
 		return (int)utf8put(o, cp);
 	default:
 		if (s[at + 1] > 0x20 && s[at + 1] < 0x7f)
-			return expr_fail(p, at, "unknown escape '\\%c'", s[at + 1]);
+			return expr_fail(p, at, "unknown escape '\\%c'",
+			    s[at + 1]);
 		return expr_fail(p, at, "unknown escape in string");
 	}
 	*i += 2;
@@ -524,7 +528,8 @@ lex_str(struct parser *p)
 			k = utf8len((const unsigned char *)s + i, end - i);
 			if (k == 0) {
 				free(buf);
-				return expr_fail(p, i, "invalid UTF-8 in string");
+				return expr_fail(p, i,
+				    "invalid UTF-8 in string");
 			}
 			memcpy(buf + o, s + i, k);
 			o += k;
