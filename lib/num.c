@@ -190,7 +190,8 @@ csm_num_read(const char *s, size_t len, struct csm_num *n, const char **why)
 	if (d == 0)
 		d = 0;	/* -0 is 0 */
 	n->d = d;
-	n->isint = integral(d, &n->i);
+	/* Whole digits that overflowed int64_t may round back into it. */
+	n->isint = frac && integral(d, &n->i);
 	return 0;
 }
 

@@ -42,8 +42,8 @@
 
 #define MAXSTEPS	1000000		/* steps of a match, plus: */
 #define STEPS_PER_BYTE	64		/* steps per byte of the value */
-#define MAXDEPTH	1000000		/* backtracking depth */
-#define MAXHEAP		65536		/* KiB of backtracking memory */
+#define MAXDEPTH	100000		/* backtracking depth */
+#define MAXHEAP		32768		/* KiB of backtracking memory */
 #define MAXNEST		32		/* nested parentheses */
 
 struct csm_re {

@@ -496,6 +496,10 @@ test_pattern_number(void)
 		{ "{\"qty\":42.5}", NULL, "qty: expected an integer, got 42.5" },
 		{ "{\"qty\":\"9223372036854775808\"}", NULL, "qty: expected an "
 		    "integer, got \"9223372036854775808\" (too large)" },
+		{ "{\"qty\":\"-9223372036854775809\"}", NULL, "qty: expected an "
+		    "integer, got \"-9223372036854775809\" (too large)" },
+		{ "{\"qty\":\"-9223372036854775808\"}",
+		    "{\"qty\":-9223372036854775808}", NULL },
 		{ "{\"qty\":1e19}", NULL, "qty: expected an integer, got "
 		    "1e+19 (too large)" },
 		{ "{\"qty\":true}", NULL, "qty: expected an integer, got true" },
