@@ -1,7 +1,8 @@
 /*
- * test_expr.c - unit tests of the expression language (lib/expr.c):
- * every operator against real records, times across offsets, parse errors
- * and their columns, and inputs built to break the parser.
+ * test_expr.c - unit tests of the expression language (lib/expr*.c, with
+ * lib/re.c and lib/num.c): every operator against real records, times
+ * across offsets, parse errors and their columns, regular expressions in
+ * every locale and at their limits, and inputs built to break the parser.
  */
 #include <locale.h>
 #include <pthread.h>
