@@ -27,9 +27,10 @@ SANITIZE ?=
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
 	-Wwrite-strings -Wvla -Wformat=2 -Wcast-qual -Wundef -fno-common
-PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 jansson 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs sqlite3 jansson 2>/dev/null || \
-	echo -lsqlite3 -ljansson)
+PKGS = sqlite3 jansson libpcre2-8
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+	echo -lsqlite3 -ljansson -lpcre2-8)
 CSV_LIBS ?= -lcsv
 SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all)

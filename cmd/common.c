@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,21 @@ cmd_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * A csm_expr_ctx.warn callback (arg unused): prints "prog: warning: msg"
+ * the first time a tool is told that a regular expression match was
+ * stopped at its limit, and nothing after; any thread may call it.
+ */
+void
+cmd_expr_warn(void *arg, const char *msg)
+{
+	static atomic_int warned;
+
+	(void)arg;
+	if (atomic_exchange(&warned, 1) == 0)
+		cmd_warn("warning: %s", msg);
 }
 
 /* Prints "prog: message" and exits with status. */

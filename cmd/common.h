@@ -30,6 +30,8 @@ extern const char *progname;
 void cmd_init(const char *name);
 /* "prog: message" on stderr. */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For csm_expr_ctx.warn: "prog: warning: msg", once a process. */
+void cmd_expr_warn(void *arg, const char *msg);
 /* "prog: message" and exit with status. */
 void cmd_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));

@@ -885,14 +885,27 @@ struct csm_expr_ctx {
 	 * through. */
 	json_t			*(*lookup)(void *arg, const char *name);
 	void			*arg;
+	/*
+	 * Optional: told when a regular expression match was stopped at
+	 * its limit (csm(7)): "~" and "!~" were then both false.  msg
+	 * names the pattern, escaped for a terminal (borrowed for the
+	 * call), as in "regular expression '(.*a){200}x' stopped at its
+	 * limit; the value counts as not matching".  Called from the
+	 * thread that evaluates, once per match stopped: a tool prints
+	 * "prog: warning: msg" the first time.
+	 */
+	void			 (*warn)(void *warnarg, const char *msg);
+	void			*warnarg;
 };
 
 /* Parses src; on error returns NULL with err->col set to the 1-based
- * column and code CSM_EDATA. Returns new. */
+ * column, counted in characters, and code CSM_EDATA (CSM_EINTERNAL when
+ * out of memory). Returns new. */
 struct csm_expr *csm_expr_parse(const char *src, struct csm_err *err);
 void csm_expr_free(struct csm_expr *e);
 /* Evaluates e against rec (a JSON object; dotted names reach into nested
- * objects).  Returns 1 (true), 0 (false), or -1 with err. */
+ * objects).  Returns 1 (true), 0 (false), or -1 with err.  Threads may
+ * evaluate one e at once, each with its own ctx. */
 int csm_expr_eval(const struct csm_expr *e, const json_t *rec,
     const struct csm_expr_ctx *ctx, struct csm_err *err);
 

@@ -23,14 +23,13 @@
  * tools of different versions.
  */
 #include <errno.h>
-#include <math.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "model.h"
+#include "re.h"
 
 #define DEFAULT_REOPEN_WINDOW (30 * 86400)
 
@@ -81,9 +80,7 @@ struct field {
 	char		**types;	/* ticket types (one block); none =
 					 * all */
 	size_t		 ntypes;
-	regex_t		 re;
-	int		 has_re;
-	char		*pattern;
+	struct csm_re	*re;		/* pattern, or NULL */
 	/* While the model is built (borrowed from the conf): its first
 	 * header, and the entry of each key given. */
 	const struct csm_conf_section *where;
@@ -204,10 +201,8 @@ csm_model_free(struct csm_model *m)
 
 		free(f->values);
 		free(f->types);
-		if (f->has_re)
-			regfree(&f->re);
+		csm_re_free(f->re);
 		free(f->name);
-		free(f->pattern);
 	}
 	free(m->fields);
 	for (i = 0; i < m->nflows; i++) {
@@ -363,7 +358,7 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 	struct field *f = field_named(m, e->name);	/* its header made it */
 	char what[160];
 	size_t i;
-	int rc, k;
+	int k;
 
 	if (f == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "field '%s' has no "
@@ -395,24 +390,15 @@ field_entry(struct csm_model *m, const struct csm_conf_entry *e,
 			return csm_conf_error(e, err, "expected true or false, "
 			    "got '%s'", e->value);
 	} else if (strcmp(e->key, "pattern") == 0) {
-		const char *why = csm_re_check(e->value, strlen(e->value));
+		/* PCRE2, as "~" in expressions (re.c). */
+		struct csm_err rerr;
 
-		if (why != NULL)
-			return csm_conf_error(e, err, "bad pattern: %s", why);
-		if (f->has_re)
-			regfree(&f->re);
-		rc = regcomp(&f->re, e->value, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			char msg[128];
-
-			regerror(rc, &f->re, msg, sizeof(msg));
-			f->has_re = 0;
-			return csm_conf_error(e, err, "bad pattern: %s", msg);
-		}
-		f->has_re = 1;
-		free(f->pattern);
-		f->pattern = strdup(e->value);
-		if (f->pattern == NULL)
+		csm_re_free(f->re);
+		f->re = csm_re_new(e->value, strlen(e->value), 0, &rerr);
+		if (f->re == NULL && rerr.code == CSM_EDATA)
+			return csm_conf_error(e, err, "bad pattern: %s",
+			    rerr.msg);
+		if (f->re == NULL)
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	} else if (strcmp(e->key, "types") == 0) {
 		if (csm_conf_list(e, &f->types, &f->ntypes, err) < 0)
@@ -1017,12 +1003,69 @@ expected(const struct field *f, const char *what, const json_t *v,
 	    f->name, what, csm_escape_json(v, esc, sizeof(esc)));
 }
 
+/* "expected X, got V", with why when the number is out of range. */
+static int
+badnum(const struct field *f, const char *what, const json_t *v,
+    const char *why, struct csm_err *err)
+{
+	char esc[80];
+
+	if (strncmp(why, "too ", 4) != 0)
+		return expected(f, what, v, err);
+	return csm_err_set(err, CSM_EDATA, "%s: expected %s, got %s (%s)",
+	    f->name, what, csm_escape_json(v, esc, sizeof(esc)), why);
+}
+
+/* Does the value v match f's pattern?  Numbers are matched in plain
+ * decimal (csm_num_text), booleans as true or false. */
+static int
+check_pattern(const struct field *f, const json_t *v, struct csm_err *err)
+{
+	char num[CSM_NUM_TEXT], esc[80], *text = NULL;
+	struct csm_re_md *md;
+	struct csm_num n;
+	const char *s;
+	size_t len;
+	int rc;
+
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		len = json_string_length(v);
+	} else if (csm_num_json(v, &n, NULL) == 0) {
+		s = csm_num_text(&n, num);
+		len = strlen(s);
+	} else if (json_is_boolean(v)) {
+		s = json_is_true(v) ? "true" : "false";
+		len = strlen(s);
+	} else {
+		text = csm_json_text(v);
+		s = text != NULL ? text : "";
+		len = strlen(s);
+	}
+	rc = -2;
+	if ((md = csm_re_md_new()) != NULL)
+		rc = csm_re_match(f->re, md, s, len, 0);
+	csm_re_md_free(md);
+	if (rc == 0)
+		csm_err_set(err, CSM_EDATA, "%s: \"%s\" does not match %s",
+		    f->name, csm_escape(s, len, esc, sizeof(esc)),
+		    csm_re_pattern(f->re));
+	else if (rc == CSM_RE_LIMIT)
+		csm_err_set(err, CSM_EDATA, "%s: matching %s stopped at its "
+		    "limit", f->name, csm_re_pattern(f->re));
+	else if (rc == -2)
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	free(text);
+	return rc == 1 ? 0 : -1;
+}
+
 static int
 check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
     json_t *v, struct csm_err *err)
 {
-	const char *s = json_string_value(v);
-	char *end, buf[40];
+	const char *s = json_string_value(v), *why;
+	struct csm_num num;
+	char buf[40];
 	int64_t t;
 	size_t i;
 
@@ -1041,28 +1084,17 @@ check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
 		}
 		break;
 	case FT_INT:
-		if (s != NULL) {
-			long long n;
-
-			errno = 0;
-			n = strtoll(s, &end, 10);
-			if (*s == '\0' || *end != '\0' || errno == ERANGE)
-				return expected(f, "an integer", v, err);
-			json_object_set_new(attrs, f->name, json_integer(n));
-		} else if (!json_is_integer(v))
-			return expected(f, "an integer", v, err);
+		/* One reading of numbers (num.c): 42.0 is 42. */
+		if (csm_int_json(v, &t, &why) < 0)
+			return badnum(f, "an integer", v, why, err);
+		json_object_set_new(attrs, f->name, json_integer(t));
 		break;
 	case FT_NUMBER:
-		if (s != NULL) {
-			double d = strtod(s, &end);
-
-			/* JSON has no infinity: "inf" and "1e999" are not
-			 * numbers it can hold. */
-			if (*s == '\0' || *end != '\0' || !isfinite(d))
-				return expected(f, "a number", v, err);
-			json_object_set_new(attrs, f->name, json_real(d));
-		} else if (!json_is_number(v))
-			return expected(f, "a number", v, err);
+		/* No hex, inf or nan; 1e-400 and 1e999 are out of range. */
+		if (csm_num_json(v, &num, &why) < 0)
+			return badnum(f, "a number", v, why, err);
+		json_object_set_new(attrs, f->name, num.isint ?
+		    json_integer(num.i) : json_real(num.d));
 		break;
 	case FT_BOOL:
 		if (s != NULL) {
@@ -1088,33 +1120,8 @@ check_one(const struct csm_model *m, const struct field *f, json_t *attrs,
 		break;
 	}
 	v = json_object_get(attrs, f->name);
-	if (f->has_re) {
-		char num[64];
-
-		if (json_is_string(v))
-			s = json_string_value(v);
-		else if (json_is_integer(v)) {
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(v));
-			s = num;
-		} else if (json_is_boolean(v))
-			s = json_is_true(v) ? "true" : "false";
-		else {
-			char *text = csm_json_text(v);
-
-			snprintf(num, sizeof(num), "%s", text ? text : "");
-			free(text);
-			s = num;
-		}
-		if (regexec(&f->re, s, 0, NULL, 0) != 0) {
-			char esc[80];
-
-			return csm_err_set(err, CSM_EDATA, "%s: \"%s\" "
-			    "does not match %s", f->name,
-			    csm_escape(s, strlen(s), esc, sizeof(esc)),
-			    f->pattern);
-		}
-	}
+	if (f->re != NULL && check_pattern(f, v, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -57,11 +57,35 @@ int csm_store_savepoint_end(struct csm_store *st, int keep,
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 
 /*
- * Whether regcomp(3) may be given the extended regular expression
- * s[0..len) (expr.c): NULL, or why not (a static message).  Patterns that
- * glibc would take very long over, or exhaust memory or the stack on,
- * are refused.
+ * Numbers written as text (num.c): the one reading for expressions,
+ * custom fields and built-in integer fields, strict decimal
+ * ("[+-]digits[.digits][e[+-]digits]", no spaces, hex, inf or nan).
+ * The functions return 0, or -1 with *why (may be NULL) a static reason:
+ * "not a number", "not an integer", "too large", "too small".
  */
-const char *csm_re_check(const char *s, size_t len);
+struct csm_num {
+	int	isint;		/* integral and within int64_t: i holds it */
+	int64_t	i;
+	double	d;		/* the value, rounded if need be */
+};
+
+/* Bytes csm_num_text may write, NUL included. */
+#define CSM_NUM_TEXT	352
+
+/* s[0..len) as a number; 1e999 is too large, 1e-400 too small. */
+int csm_num_read(const char *s, size_t len, struct csm_num *n,
+    const char **why);
+/* s[0..len) as an integer: a number with an integral value within
+ * int64_t, so "42.0" and "4.2e1" are 42 and "42.5" is not an integer. */
+int csm_int_read(const char *s, size_t len, int64_t *v, const char **why);
+/* A JSON value (borrowed) as a number: a JSON number, or a string as
+ * csm_num_read reads it. */
+int csm_num_json(const json_t *v, struct csm_num *n, const char **why);
+/* A JSON value (borrowed) as an integer: a JSON integer, a JSON real
+ * with an integral value, or a string as csm_int_read reads it. */
+int csm_int_json(const json_t *v, int64_t *i, const char **why);
+/* n in plain decimal, never with an exponent, into buf (CSM_NUM_TEXT
+ * bytes); returns buf. */
+char *csm_num_text(const struct csm_num *n, char *buf);
 
 #endif /* CSM_INTERNAL_H */

@@ -384,14 +384,13 @@ test_field_errors(void)
 		{"[field \"x\"]\n\tpattern = (\n",
 		    "test.conf:2:12: bad pattern:"},
 		/* Found by tests/fuzz (fuzz_config): glibc's regcomp took
-		 * gigabytes over this; patterns have the limits of '~'. */
+		 * gigabytes over these; PCRE2 refuses them at once. */
 		{"[field \"x\"]\n\tpattern = ^S+++++++++++++++++++++N\n",
-		    "test.conf:2:12: bad pattern: repetition of a repetition"},
+		    "test.conf:2:12: bad pattern: quantifier does not follow a "
+		    "repeatable item at character 5"},
 		{"[field \"x\"]\n\tpattern = ((a{255}){255}){255}\n",
-		    "test.conf:2:12: bad pattern: regular expression too large"},
-		{"[field \"x\"]\n\tpattern = (a)\\1\n",
-		    "test.conf:2:12: bad pattern: back-references are not "
-		    "supported"},
+		    "test.conf:2:12: bad pattern: regular expression is too "
+		    "large at character 21"},
 		{"[field \"x\"]\n\trequired = maybe\n",
 		    "test.conf:2:13: expected true or false, got 'maybe'"},
 		{"[field \"subject\"]\n\ttype = string\n",
@@ -704,6 +703,122 @@ test_conf_warnings(void)
 	csm_model_free(m);
 }
 
+/*
+ * Issue 8: [field] pattern is PCRE2 in every locale, and int and number
+ * fields read numbers as expressions do (lib/num.c).
+ */
+static const char fields8[] =
+    "[field \"code\"]\n"
+    "\tpattern = ^退.$\n"
+    "[field \"city\"]\n"
+    "\tpattern = ^[一-龥]+$\n"
+    "[field \"qty\"]\n"
+    "\ttype = int\n"
+    "[field \"weight\"]\n"
+    "\ttype = number\n"
+    "[field \"big\"]\n"
+    "\ttype = number\n"
+    "\tpattern = ^[0-9]+$\n"
+    "[field \"sn\"]\n"
+    "\tpattern = ^SN-[0-9]+$\n"
+    "[field \"slow\"]\n"
+    "\tpattern = (.*a){200}x\n";
+
+static void
+test_pattern_number(void)
+{
+	static const struct {
+		const char	*in, *out, *msg;
+	} cases[] = {
+		{ "{\"code\":\"退款\"}", "{\"code\":\"退款\"}", NULL },
+		{ "{\"code\":\"退\"}", NULL, "code: \"退\" does not match ^退.$" },
+		{ "{\"city\":\"上海\"}", "{\"city\":\"上海\"}", NULL },
+		{ "{\"city\":\"Shanghai\"}", NULL, "city: \"Shanghai\" does not "
+		    "match ^[一-龥]+$" },
+		{ "{\"sn\":\"SN-12\\n\"}", NULL, "sn: \"SN-12\\n\" does not "
+		    "match ^SN-[0-9]+$" },
+		/* One reading of integers: 42.0 is 42, spaces are not. */
+		{ "{\"qty\":\"42.0\"}", "{\"qty\":42}", NULL },
+		{ "{\"qty\":42.0}", "{\"qty\":42}", NULL },
+		{ "{\"qty\":\"4.2e1\"}", "{\"qty\":42}", NULL },
+		{ "{\"qty\":\"-7\"}", "{\"qty\":-7}", NULL },
+		{ "{\"qty\":\" 42\"}", NULL, "qty: expected an integer, got "
+		    "\" 42\"" },
+		{ "{\"qty\":\"42 \"}", NULL, "qty: expected an integer, got "
+		    "\"42 \"" },
+		{ "{\"qty\":\"0x1A\"}", NULL, "qty: expected an integer, got "
+		    "\"0x1A\"" },
+		{ "{\"qty\":42.5}", NULL, "qty: expected an integer, got 42.5" },
+		{ "{\"qty\":\"9223372036854775808\"}", NULL, "qty: expected an "
+		    "integer, got \"9223372036854775808\" (too large)" },
+		{ "{\"qty\":\"-9223372036854775809\"}", NULL, "qty: expected an "
+		    "integer, got \"-9223372036854775809\" (too large)" },
+		{ "{\"qty\":\"-9223372036854775808\"}",
+		    "{\"qty\":-9223372036854775808}", NULL },
+		{ "{\"qty\":1e19}", NULL, "qty: expected an integer, got "
+		    "1e+19 (too large)" },
+		{ "{\"qty\":true}", NULL, "qty: expected an integer, got true" },
+		/* Numbers: decimal, in range; integers stay integers. */
+		{ "{\"weight\":\"1.5\"}", "{\"weight\":1.5}", NULL },
+		{ "{\"weight\":\"42\"}", "{\"weight\":42}", NULL },
+		{ "{\"weight\":2.5}", "{\"weight\":2.5}", NULL },
+		{ "{\"weight\":\"0x1A\"}", NULL, "weight: expected a number, got "
+		    "\"0x1A\"" },
+		{ "{\"weight\":\"1e-400\"}", NULL, "weight: expected a number, "
+		    "got \"1e-400\" (too small)" },
+		{ "{\"weight\":\"1e400\"}", NULL, "weight: expected a number, "
+		    "got \"1e400\" (too large)" },
+		{ "{\"weight\":\"nan\"}", NULL, "weight: expected a number, got "
+		    "\"nan\"" },
+		{ "{\"weight\":\" 1.5\"}", NULL, "weight: expected a number, "
+		    "got \" 1.5\"" },
+		{ "{\"weight\":\"1.\"}", NULL, "weight: expected a number, got "
+		    "\"1.\"" },
+		/* A number is matched in plain decimal, never 1e+21. */
+		{ "{\"big\":1e21}", "{\"big\":1e21}", NULL },
+		{ "{\"big\":\"1e21\"}", "{\"big\":1e21}", NULL },
+		{ "{\"big\":1.5}", NULL, "big: \"1.5\" does not match ^[0-9]+$" },
+		/* A check stopped at its limit refuses the value. */
+		{ "{\"slow\":\"xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+		    NULL, "slow: matching (.*a){200}x stopped at its limit" },
+	};
+	struct csm_err err;
+	struct csm_model *m;
+	char out[512];
+	size_t i;
+	int rc;
+
+	m = model(fields8, &err);
+	CHECK(m != NULL);
+	if (m == NULL) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rc = check(m, CSM_KIND_TICKET, NULL, cases[i].in, out,
+		    sizeof(out), &err);
+		CHECK_INT(rc, cases[i].out != NULL ? 0 : -1);
+		if (cases[i].out != NULL && rc == 0)
+			CHECK_STR(out, cases[i].out);
+		if (cases[i].msg != NULL && rc == -1)
+			CHECK_STR(err.msg, cases[i].msg);
+	}
+	csm_model_free(m);
+	/* Bad patterns: PCRE2's messages, with the pattern's own limit. */
+	m = model("[field \"x\"]\n\tpattern = 退(\n", &err);
+	CHECK(m == NULL);
+	CHECK_STR(err.msg, "test.conf:2:12: bad pattern: missing closing "
+	    "parenthesis at character 3");
+	m = model("[field \"x\"]\n\tpattern = [[:alpha:]\n", &err);
+	CHECK(m == NULL);
+	CHECK_STR(err.msg, "test.conf:2:12: bad pattern: missing terminating "
+	    "] for character class at character 11");
+}
+
 int
 main(void)
 {
@@ -719,6 +834,7 @@ main(void)
 	test_conf_core_checks();
 	test_conf_workflow_checks();
 	test_conf_warnings();
+	test_pattern_number();
 	csm_model_free(NULL);
 	return TEST_REPORT();
 }
