@@ -510,7 +510,9 @@ main(int argc, char **argv)
 	if (w == NULL)
 		cmd_die(EX_SOFTWARE_, "out of memory");
 	c.progress = cmd_progress(progress, quiet);
+	memset(&h, 0, sizeof(h));
 	h.reject = on_reject;
+	h.warn = cmd_expr_warn;
 	h.progress = c.progress ? on_progress : NULL;
 	h.arg = &c;
 	cmd_catch_stop(&stop);

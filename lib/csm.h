@@ -52,7 +52,8 @@ enum {
 struct csm_err {
 	int	code;		/* CSM_OK, CSM_EDATA, ... */
 	long	line;		/* 1-based input line, 0 if none */
-	long	col;		/* 1-based column (bytes), 0 if none */
+	long	col;		/* 1-based column (characters in expressions,
+				 * bytes in configuration), 0 if none */
 	char	msg[256];	/* filled at the failure site */
 };
 
@@ -735,6 +736,11 @@ struct csm_ingest_hooks {
 	void	(*progress)(void *arg, uint64_t done, uint64_t total,
 		    uint64_t records);
 	void	*arg;
+	/* A warning about the run that refuses nothing, such as a
+	 * regular expression of --where stopped at its limit (the message
+	 * is escaped already); it may come from the parser thread. */
+	void	(*warn)(void *warnarg, const char *msg);
+	void	*warnarg;
 };
 
 struct csm_ingest_stats {

@@ -112,6 +112,8 @@ csm_ingest_new(struct csm_store *st, const struct csm_model *m,
 	ing->prep.now = o->now;
 	ing->ctx.tz = csm_model_tz(m);
 	ing->ctx.now = o->now;
+	ing->ctx.warn = ing->h.warn;
+	ing->ctx.warnarg = ing->h.warnarg;
 	return ing;
 nomem:
 	if (ing != NULL) {

@@ -151,33 +151,14 @@ set_bool(struct csm_item *it, int f, json_t *v, struct csm_err *err)
 	return 0;
 }
 
+/* An integer: the one reading of numbers of libcsm (num.c), so that 42,
+ * 42.0 and "42" agree and " 42", "0x1A" and 1e300 are refused alike. */
 static int
 set_int(struct csm_item *it, int f, json_t *v, struct csm_err *err)
 {
-	const char *s;
-	char *end;
-	long long n;
-	double d;
+	int64_t n;
 
-	if (json_is_integer(v))
-		n = json_integer_value(v);
-	else if (json_is_real(v)) {
-		/* Only a real that is an integer in range: casting any other
-		 * is undefined. */
-		d = json_real_value(v);
-		if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) ||
-		    d != (double)(long long)d)
-			return field_err(err, fdefs[f].name,
-			    "expected an integer", v);
-		n = (long long)d;
-	} else if (json_is_string(v)) {
-		s = json_string_value(v);
-		errno = 0;
-		n = strtoll(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || errno == ERANGE)
-			return field_err(err, fdefs[f].name,
-			    "expected an integer", v);
-	} else
+	if (csm_int_json(v, &n, NULL) < 0)
 		return field_err(err, fdefs[f].name, "expected an integer", v);
 	it->v[f].i = n;
 	it->v[f].set = 1;

@@ -68,3 +68,24 @@ ids() {
 	[ "$(ids 'age < 1d 2h and age > 2h 29m')" = w1,w2,w3 ]
 	[ -z "$(ids 'age > 1d 2h')" ]
 }
+
+@test "--where: a regular expression stopped at its limit matches nothing, with one warning" {
+	printf '{"type":"ticket","source":"web","source_id":"r%d","subject":"%s"}\n' \
+	    1 "$(repeat a 40)c" 2 "$(repeat a 41)c" 3 "ok" >"$TMP/r.jsonl"
+	run2 ingest --where 'subject ~ "(a+)+$" or subject = "ok"' "$TMP/r.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.type == "ticket") | .source_id')" = r3 ]
+	[ "$err" = "csm-ingest: warning: regular expression '(a+)+\$' stopped at its limit; the value counts as not matching" ]
+}
+
+@test "built-in integers read numbers as custom ones do: 42.0 yes, ' 42' and 0x1A no" {
+	printf '%s\n' '{"type":"ticket","source":"web","source_id":"1"}' \
+	    '{"type":"survey","ticket":"T-1","kind":"nps","score":"9.0"}' \
+	    '{"type":"survey","ticket":"T-1","kind":"csat","score":" 4"}' \
+	    '{"type":"survey","ticket":"T-1","kind":"csat","score":"0x4"}' >"$TMP/s.jsonl"
+	run2 ingest "$TMP/s.jsonl"
+	[ "$status" -eq 65 ]
+	[ "$(q 'SELECT kind || score FROM surveys')" = nps9 ]
+	[[ "$err" == *'s.jsonl:3: score: expected an integer, got " 4"'* ]]
+	[[ "$err" == *'s.jsonl:4: score: expected an integer, got "0x4"'* ]]
+}

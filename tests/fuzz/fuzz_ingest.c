@@ -289,7 +289,7 @@ check_output(const char *out, size_t len)
 static struct csm_ingest_stats
 ingest(struct csm_store *st, const struct opts *op, const char *path)
 {
-	struct csm_ingest_hooks h = {on_reject, NULL, NULL};
+	struct csm_ingest_hooks h = {on_reject, NULL, NULL, NULL, NULL};
 	struct csm_ingest_stats stats;
 	struct csm_ingest *ing;
 	struct csm_reader *r;

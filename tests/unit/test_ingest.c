@@ -45,7 +45,7 @@ ingest(const char *name, const char *text, struct csm_ingest_opts *o,
 	struct csm_writer *w;
 	struct csm_reader *rd;
 	struct csm_ingest *ing;
-	struct csm_ingest_hooks h = {on_reject, NULL, NULL};
+	struct csm_ingest_hooks h = {on_reject, NULL, NULL, NULL, NULL};
 
 	memset(r, 0, sizeof(*r));
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
