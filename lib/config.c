@@ -800,6 +800,8 @@ csm_conf_list(const struct csm_conf_entry *e, char ***items, size_t *n,
 		}
 		count = k;
 	}
+	if (v == NULL)	/* cannot be: pass 1 made it */
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	v[count] = NULL;
 	*items = v;
 	*n = count;

@@ -121,6 +121,7 @@ ident_owner(struct csm_desk *d, const struct csm_ident *id, int64_t *cust,
 	uint32_t c;
 	int rc;
 
+	*cust = 0;
 	if (cache_ready(d, err) < 0)
 		return -2;
 	if (!csm_idcache_find(d->ids, id->kind, id->value, id->len, &c)) {

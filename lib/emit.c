@@ -85,7 +85,7 @@ emit_ticket_fields(struct csm_writer *w, const struct csm_tz *tz,
 {
 	int tc;
 
-	for (tc = from; tc < to; tc++) {
+	for (tc = from; tc < to && tc < NTCOLS; tc++) {
 		const char *name = tc_name(tc);
 
 		if (tc == TC_CUSTOMER || tc == TC_ATTRS)

@@ -258,15 +258,20 @@ norm_ident(struct csm_arena *ar, int kind, const char *field, const char *s,
 	char norm[320], msg[sizeof(err->msg)];
 	int n;
 
+	*out = NULL;
+	*outlen = 0;
 	n = csm_id_norm(kind, s, len, norm, sizeof(norm), err);
 	if (n < 0) {
 		memcpy(msg, err->msg, sizeof(msg));
-		return csm_err_set(err, CSM_EDATA, "%s: %s", field, msg);
+		csm_err_set(err, CSM_EDATA, "%s: %s", field, msg);
+		return -1;
 	}
 	if ((size_t)n == len && memcmp(norm, s, len) == 0) {
 		*out = s;
-	} else if ((*out = csm_arena_strndup(ar, norm, (size_t)n)) == NULL)
-		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	} else if ((*out = csm_arena_strndup(ar, norm, (size_t)n)) == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return -1;
+	}
 	*outlen = (size_t)n;
 	return 0;
 }

@@ -220,17 +220,18 @@ ticket_state(struct csm_desk *d, const struct trow *t, const char *to,
     struct csm_err *err)
 {
 	struct csm_ticket_state cur;
-	char msg[sizeof(err->msg)];
+	char msg[sizeof(((struct csm_err *)0)->msg)];
 	int rc;
 
+	(void)d;
 	state_of(t, &cur);
 	rc = csm_model_move(d->model, &cur, cur.type, to, at, status, stage,
 	    err);
-	if (rc < 0) {
+	if (rc < 0 && err != NULL) {
 		memcpy(msg, err->msg, sizeof(msg));
 		return refuse(err, "status: %s", msg);
 	}
-	return rc;
+	return rc < 0 ? -1 : rc;
 }
 
 static int
