@@ -199,30 +199,74 @@ scratch_json(struct csm_desk *d, int many)
 	return arr;
 }
 
-/* The ticket as a record (see csm.h).  Borrowed, or NULL with err. */
+/* Sets key to a "T-000042" style reference; 0, or -1 out of memory. */
+static int
+set_ref(json_t *o, const char *key, char prefix, int64_t id)
+{
+	char ref[24];
+
+	csm_ref_format(prefix, id, ref);
+	return json_object_set_new(o, key, json_string(ref));
+}
+
+/*
+ * The ticket as a record (see csm.h), built as the JSON it is (a record a
+ * rule looks at is never text): the fields emit_ticket_fields prints, in
+ * its order.  Borrowed, or NULL with err.
+ */
 const json_t *
 csm_ticket_record(struct csm_desk *d, struct csm_ticket *t,
     struct csm_err *err)
 {
-	struct csm_writer *w;
-	char ref[24];
+	const struct csm_tz *tz = csm_model_tz(d->model);
+	const struct trow *r = &t->row;
+	json_t *o, *v;
+	char buf[40];
+	int tc, bad = 0;
 
 	if (t->rec != NULL)
 		return t->rec;
-	if ((w = scratch_writer(d)) == NULL)
+	if ((o = json_object()) == NULL)
 		goto nomem;
-	csm_writer_begin(w);
-	csm_ref_format('T', t->row.id, ref);
-	csm_writer_str(w, "id", ref, strlen(ref));
-	if (t->row.i[TC_CUSTOMER] > 0) {
-		csm_ref_format('C', t->row.i[TC_CUSTOMER], ref);
-		csm_writer_str(w, "customer", ref, strlen(ref));
+	bad |= set_ref(o, "id", 'T', r->id);
+	if (r->i[TC_CUSTOMER] > 0)
+		bad |= set_ref(o, "customer", 'C', r->i[TC_CUSTOMER]);
+	for (tc = TC_NAME; tc < NTCOLS; tc++) {
+		const char *name = tc_name(tc);
+
+		v = NULL;
+		if (tc == TC_CUSTOMER || tc == TC_ATTRS)
+			continue;
+		if (tc == TC_TAGS) {
+			if (r->s[tc] != NULL && (v = json_loads(r->s[tc], 0,
+			    NULL)) == NULL)
+				bad = -1;
+		} else if (tc == TC_REOPENS) {
+			if (r->i[tc] > 0)
+				v = json_integer(r->i[tc]);
+		} else if (tc == TC_MERGED_INTO) {
+			if (r->i[tc] > 0)
+				bad |= set_ref(o, name, 'T', r->i[tc]);
+		} else if (TC_IS_TIME(tc)) {
+			if (r->i[tc] != 0)
+				v = json_stringn(buf, csm_time_format(r->i[tc],
+				    tz, buf));
+		} else if (r->s[tc] != NULL)
+			v = json_string(r->s[tc]);
+		if (v != NULL)
+			bad |= json_object_set_new(o, name, v);
 	}
-	emit_ticket_fields(w, csm_model_tz(d->model), &t->row, TC_NAME,
-	    NTCOLS);
-	csm_writer_end(w);
-	if ((t->rec = scratch_json(d, 0)) != NULL)
-		return t->rec;
+	if (r->s[TC_ATTRS] != NULL) {
+		json_t *a = json_loads(r->s[TC_ATTRS], 0, NULL);
+
+		bad |= a == NULL ? -1 : json_object_update_missing(o, a);
+		json_decref(a);
+	}
+	if (bad) {
+		json_decref(o);
+		goto nomem;
+	}
+	return t->rec = o;
 nomem:
 	csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	return NULL;

@@ -257,3 +257,17 @@ wait_for() {
 	[ "$status" -eq 65 ]
 	[ "$(printf '%s\n' "$err" | grep -c 'score: expected an integer')" -eq 3 ]
 }
+
+@test "a status event that changes nothing on a workflow ticket writes nothing (issue 8)" {
+	repair_conf
+	printf '%s\n' \
+	    '{"type":"ticket","source":"web","source_id":"r","thread_id":"r","ticket_type":"repair","serial_no":"SN-1","created_at":"2026-11-01T00:00:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"r","action":"status","status":"维修","at":"2026-11-01T01:00:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"r","action":"status","status":"open","at":"2026-11-01T02:00:00Z"}' \
+	    '{"type":"event","source":"web","thread_id":"r","action":"status","stage":"维修","at":"2026-11-01T03:00:00Z"}' \
+	    >"$TMP/w.jsonl"
+	run2 ingest "$TMP/w.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(q "SELECT old || ' > ' || new FROM events WHERE action = 'status'")" = "受理 > 维修" ]
+	[ "$(q "SELECT datetime(updated_at, 'unixepoch') FROM tickets")" = "2026-11-01 01:00:00" ]
+}
