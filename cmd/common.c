@@ -19,6 +19,24 @@
 
 const char *progname = "csm";
 
+/*
+ * Output columns of CSV and TSV: every field any record kind prints, in
+ * the documented order, custom fields in "attrs" (a JSON object), so that
+ * the output reads back in as it is (csm-records(5)).
+ */
+const char *const cmd_record_cols[] = {
+	"op", "type", "id", "ticket", "customer", "name", "tier", "org",
+	"source", "source_id", "thread_id", "ticket_type", "subject", "body",
+	"status", "stage", "priority", "category", "product", "region", "tags",
+	"group", "assignee", "phone", "email", "wechat", "identities",
+	"direction", "author", "public", "auto", "action", "field", "old",
+	"new", "by", "key", "why", "kind", "score", "comment", "order_no",
+	"purchased_at", "warranty_until", "created_at", "updated_at",
+	"first_response_at", "resolved_at", "closed_at", "at", "reopens",
+	"merged_into", "merged", "stale", "data", "attrs", NULL
+};
+
+
 /* Sets up the process for a tool (see common.h). */
 void
 cmd_init(const char *name)

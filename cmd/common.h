@@ -24,6 +24,9 @@
 #define EX_CONFIG_	78
 
 extern const char *progname;
+/* The columns of CSV and TSV output: every field a record kind prints, in
+ * the documented order, custom fields in "attrs" (csm-records(5)). */
+extern const char *const cmd_record_cols[];
 
 /* Sets progname, makes sure fds 0-2 are open, ignores SIGPIPE and takes
  * LC_CTYPE from the environment. */

@@ -92,22 +92,6 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0}
 };
 
-/*
- * Output columns of CSV and TSV: every field any record kind prints, in
- * the documented order, custom fields in "attrs" (a JSON object), so that
- * the output reads back in as it is (csm-records(5)).
- */
-static const char *const csv_cols[] = {
-	"op", "type", "id", "ticket", "customer", "name", "tier", "org",
-	"source", "source_id", "thread_id", "ticket_type", "subject", "body",
-	"status", "stage", "priority", "category", "product", "region", "tags",
-	"group", "assignee", "phone", "email", "wechat", "identities",
-	"direction", "author", "public", "auto", "action", "field", "old",
-	"new", "by", "key", "why", "kind", "score", "comment", "order_no",
-	"purchased_at", "warranty_until", "created_at", "updated_at",
-	"first_response_at", "resolved_at", "closed_at", "at", "reopens",
-	"merged_into", "merged", "stale", "data", "attrs", NULL
-};
 static const char *const table_cols[] = {
 	"op", "type", "id", "ticket", "customer", "status", "priority",
 	"subject", NULL
@@ -506,7 +490,7 @@ main(int argc, char **argv)
 			    "file: %s", strerror(errno));
 	}
 	w = csm_writer_new(out, (enum csm_fmt)out_fmt,
-	    out_fmt == CSM_FMT_TABLE ? table_cols : csv_cols, wflags);
+	    out_fmt == CSM_FMT_TABLE ? table_cols : cmd_record_cols, wflags);
 	if (w == NULL)
 		cmd_die(EX_SOFTWARE_, "out of memory");
 	c.progress = cmd_progress(progress, quiet);

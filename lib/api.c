@@ -554,6 +554,26 @@ csm_ticket_events(struct csm_desk *d, int64_t id, json_t **events,
 	    "BY at, id", id, record_event, events, err);
 }
 
+/* One message as a record: 0 and *rec (new), or -1 with err. */
+int
+desk_message_record(struct csm_desk *d, int64_t mid, json_t **rec,
+    struct csm_err *err)
+{
+	json_t *arr = NULL;
+	int rc;
+
+	*rec = NULL;
+	rc = history(d, "SELECT id, ticket, source, source_id, direction, "
+	    "author, body, at, public, auto, attrs FROM messages WHERE id = "
+	    "?1", mid, record_message, &arr, err);
+	if (rc == 0 && json_array_size(arr) == 1) {
+		*rec = json_incref(json_array_get(arr, 0));
+		json_object_set_new(*rec, "op", json_string("created"));
+	}
+	json_decref(arr);
+	return *rec != NULL ? 0 : -1;
+}
+
 /* A ticket's messages, oldest first (see csm.h). */
 int
 csm_ticket_messages(struct csm_desk *d, int64_t id, json_t **messages,
@@ -598,7 +618,7 @@ prepare(struct csm_desk *d, const json_t *rec, int kind, int64_t ticket,
 	}
 	rc = csm_prep(&o, obj, &d->scratch, it, err);
 	json_decref(obj);
-	if (rc < 0) {
+	if (rc != 0) {
 		json_decref(nulls);
 		return -1;
 	}

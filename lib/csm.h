@@ -315,6 +315,16 @@ enum csm_kind {
 };
 #define CSM_NKINDS 7
 
+/* Formats an id as records show it, "T-000042", "C-000007", "M-...",
+ * "E-...", "S-...", "O-...", into buf (>= 24 bytes). */
+void csm_ref_format(char prefix, int64_t id, char *buf);
+/* Parses "T-42", "T-000042", "t-42" or "42" for prefix 'T'; 0 if it is
+ * not one. */
+int64_t csm_ref_parse(char prefix, const char *s, size_t len);
+/* Whether a name is reserved: a field of some record kind, or one the
+ * records csm prints carry ("op", "type", "stage", ...).  Custom fields
+ * may not take these names. */
+int csm_field_reserved(const char *name);
 /* "ticket" .. "survey" (also plural) to a kind; -1 if unknown. */
 int csm_kind_parse(const char *name);
 const char *csm_kind_name(int kind);
@@ -702,6 +712,78 @@ int csm_ticket_event(struct csm_desk *d, struct csm_ticket *t,
     const struct csm_actor *who, int64_t *eid, struct csm_err *err);
 
 /*
+ * Rules and assignment: [rule], [agent] and [group] of csm.conf(5),
+ * compiled once and run on tickets through a desk (csm-route(1)).  Every
+ * change a rule makes is made through the ticket API with the rule's name
+ * as its why, and a rule fires on a ticket at most once for each thing
+ * that happened to it (its creation, an update, a message, a survey
+ * answer, or, for time rules, the ticket as it last changed): the firing
+ * is recorded as a keyed event, so reruns and concurrent runs never
+ * repeat it.
+ */
+struct csm_rules;
+
+/* What a rule runs on ("on ="), as bits. */
+#define CSM_ON_CREATED	0x01
+#define CSM_ON_UPDATED	0x02
+#define CSM_ON_MESSAGE	0x04
+#define CSM_ON_SURVEY	0x08
+#define CSM_ON_TIME	0x10
+
+/*
+ * Compiles the rules, agents and groups of conf (borrowed during the call)
+ * for model m (borrowed for the rules' life).  Returns new, or NULL with
+ * err (CSM_ECONFIG naming file:line:col).
+ */
+struct csm_rules *csm_rules_new(const struct csm_conf *conf,
+    const struct csm_model *m, struct csm_err *err);
+void csm_rules_free(struct csm_rules *r);
+/* How many enabled rules run on any of the kinds in on. */
+size_t csm_rules_count(const struct csm_rules *r, unsigned on);
+/* The i-th thing --check should warn about (a rule that can never run),
+ * or NULL past the last (borrowed, valid while r lives). */
+const char *csm_rules_warning(const struct csm_rules *r, size_t i);
+
+struct csm_rules_hooks {
+	/* A rule considered on ticket id: fired or not, and why not (the
+	 * false part of its when, with values), or what it did.  Borrowed
+	 * for the call.  NULL: no explanations are made. */
+	void	(*explain)(void *arg, int64_t ticket, const char *rule,
+		    int fired, const char *why);
+	/* A record a rule made for the output: a task ticket, a note or
+	 * reply, a notify record (borrowed for the call). */
+	void	(*record)(void *arg, const json_t *rec);
+	/* A ticket left in its group's queue: no agent could take it. */
+	void	(*queued)(void *arg, int64_t ticket, const char *group,
+		    const char *why);
+	void	*arg;
+};
+
+/* One run of the rules on a ticket. */
+struct csm_rules_run {
+	unsigned	 on;		/* one CSM_ON_* */
+	const json_t	*extra;		/* on message or survey: that record,
+					 * seen as message.* or survey.* */
+	const char	*key;		/* what happened, for the firing key:
+					 * NULL for created and time rules;
+					 * the message's or answer's id */
+};
+
+/*
+ * Runs the enabled rules of run->on on ticket t, in file order, in the
+ * caller's transaction: each whose when matches does its actions (each
+ * rule sees what the ones before it did), a stop rule ends the run; then
+ * a ticket of a group with a strategy and no assignee is assigned.  A
+ * rule whose action is refused is undone whole and reported in err
+ * (CSM_EDATA) after the others ran.  *changed (may be NULL) says whether
+ * the ticket changed.  Returns 0, -1 with err (CSM_EDATA: a rule was
+ * refused, the rest stand; else the store failed: roll back).
+ */
+int csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
+    struct csm_ticket *t, const struct csm_rules_run *run,
+    const struct csm_rules_hooks *h, int *changed, struct csm_err *err);
+
+/*
  * Ingest: the one write path for records from outside.  A parser thread
  * reads and checks records while the calling thread applies them to the
  * store in batches, one transaction each, and writes a line per record
@@ -914,5 +996,24 @@ void csm_expr_free(struct csm_expr *e);
  * evaluate one e at once, each with its own ctx. */
 int csm_expr_eval(const struct csm_expr *e, const json_t *rec,
     const struct csm_expr_ctx *ctx, struct csm_err *err);
+/*
+ * A literal of the expression language as a JSON value, for the right
+ * side of an action's FIELD = VALUE: a quoted string, a number, a
+ * duration ("2h", kept as written), a time (RFC 3339 in tz), true, false,
+ * null, or a bare word, which is a string ("urgent").  Returns new, or
+ * NULL with err (CSM_EDATA, err->col set).
+ */
+json_t *csm_value_parse(const char *src, const struct csm_tz *tz,
+    struct csm_err *err);
+/*
+ * Evaluates e as csm_expr_eval does and, when it is false, writes into
+ * buf (size n) why: the innermost part that was false, as written, with
+ * the values of the fields it compared ("priority = \"urgent\": priority
+ * is \"normal\""; "none of: A; B" for an "or").  buf is "" when e is
+ * true.  Returns 1, 0, or -1 with err.
+ */
+int csm_expr_explain(const struct csm_expr *e, const json_t *rec,
+    const struct csm_expr_ctx *ctx, char *buf, size_t n,
+    struct csm_err *err);
 
 #endif /* CSM_H */

@@ -122,6 +122,10 @@ int ticket_state(struct csm_desk *d, const struct trow *t, const char *to,
     int64_t at, const char **status, const char **stage,
     struct csm_err *err);
 
+/* api.c */
+int desk_message_record(struct csm_desk *d, int64_t mid, json_t **rec,
+    struct csm_err *err);
+
 /* emit.c */
 extern const char *const csm_ops[4];
 void emit_ticket(struct csm_desk *d, int op, const struct trow *t,

@@ -398,8 +398,25 @@ parse_exists(struct parser *p)
 	return mk2(p, N_EXISTS, f, NULL);
 }
 
+static struct node *parse_pred1(struct parser *p);
+
+/* A predicate, which remembers its text for csm_expr_explain. */
 static struct node *
 parse_pred(struct parser *p)
+{
+	size_t start = p->tok.pos;
+	int paren = p->tok.type == T_LPAREN;
+	struct node *n = parse_pred1(p);
+
+	if (n != NULL && !paren && p->ppos + p->plen >= start) {
+		n->src = start;
+		n->srclen = p->ppos + p->plen - start;
+	}
+	return n;
+}
+
+static struct node *
+parse_pred1(struct parser *p)
 {
 	struct node *l, *r;
 	size_t open;
@@ -539,7 +556,7 @@ parse_or(struct parser *p)
  * Parses src (a NUL-terminated expression).  Returns a new expression for
  * csm_expr_free, or NULL with err: CSM_EDATA and err->col the 1-based byte
  * column of the problem for bad text, CSM_EINTERNAL when out of memory.
- * src is not kept.
+ * A copy of src is kept, to explain what was false (csm_expr_explain).
  */
 struct csm_expr *
 csm_expr_parse(const char *src, struct csm_err *err)
@@ -568,10 +585,15 @@ csm_expr_parse(const char *src, struct csm_err *err)
 		goto fail;
 	}
 	e->root = root;
+	if ((e->src = strdup(p.src)) == NULL) {
+		expr_nomem(err);
+		goto fail;
+	}
 	return e;
 fail:
 	free(p.tok.s);
 	node_free(root);
+	e->root = NULL;
 	free(e);
 	return NULL;
 }
@@ -583,5 +605,108 @@ csm_expr_free(struct csm_expr *e)
 	if (e == NULL)
 		return;
 	node_free(e->root);
+	free(e->src);
 	free(e);
+}
+
+/*
+ * A literal of the language as a JSON value (see csm.h): the value of an
+ * action's "FIELD = VALUE".  New, or NULL with err.
+ */
+json_t *
+csm_value_parse(const char *src, const struct csm_tz *tz,
+    struct csm_err *err)
+{
+	struct csm_expr *e = csm_expr_parse(src, err);
+	const struct node *n;
+	json_t *v = NULL;
+	char buf[40];
+	int64_t t;
+
+	if (e == NULL)
+		return NULL;
+	n = e->root;
+	/* A lone operand is parsed as "is it true?". */
+	if (n->kind == N_TRUTHY && n->nkid == 1)
+		n = n->kid[0];
+	switch (n->kind) {
+	case N_FIELD:
+		/* A bare word is a string: priority = urgent. */
+		v = json_stringn(n->s, n->len);
+		break;
+	case N_STR:
+		v = json_stringn(n->s, n->len);
+		break;
+	case N_NUM:
+		v = n->isint ? json_integer(n->i) : json_real(n->d);
+		break;
+	case N_DUR:
+		v = json_stringn(buf, csm_dur_format(n->i, buf));
+		break;
+	case N_TIME:
+		t = n->i;
+		if (!n->fixed && csm_time_parse(n->s, n->len, tz, &t,
+		    err) < 0)
+			break;
+		v = json_stringn(buf, csm_time_format(t, tz, buf));
+		break;
+	case N_BOOL:
+		v = json_boolean(n->i);
+		break;
+	case N_NULL:
+		v = json_null();
+		break;
+	default:
+		csm_err_set(err, CSM_EDATA, "expected a value (a quoted "
+		    "string, a number, a duration, a time or a word), not an "
+		    "expression");
+		if (err != NULL)
+			err->col = 1;
+		csm_expr_free(e);
+		return NULL;
+	}
+	csm_expr_free(e);
+	if (v == NULL && (err == NULL || err->code == CSM_OK))
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	return v;
+}
+
+/*
+ * Whether e can only be true when field equals a string: e is, or is an
+ * "and" with a part that is, FIELD = "text" (or "text" = FIELD) on a field
+ * of the record itself (not customer., message. or survey.).  1 and
+ * *field, *value (borrowed from e), or 0.
+ */
+int
+csm_expr_needs_equal(const struct csm_expr *e, const char **field,
+    const char **value)
+{
+	const struct node *n = e->root, *c, *f, *v;
+	size_t k, nk = n->kind == N_AND ? n->nkid : 1;
+	struct csm_num num;
+
+	for (k = 0; k < nk; k++) {
+		c = n->kind == N_AND ? n->kid[k] : n;
+		if (c->kind != N_CMP || c->op != OP_EQ || c->nkid != 2)
+			continue;
+		f = c->kid[0];
+		v = c->kid[1];
+		if (f->kind == N_STR && v->kind == N_FIELD) {
+			f = c->kid[1];
+			v = c->kid[0];
+		}
+		/* Not a time ("YYYY-..." strings compare as instants) nor
+		 * a number (a string that is one equals the number). */
+		if (f->kind != N_FIELD || v->kind != N_STR ||
+		    strchr(f->s, '.') != NULL || f->age ||
+		    memchr(v->s, '\0', v->len) != NULL || v->len == 0 ||
+		    (v->len >= 5 && expr_isdigit((unsigned char)v->s[0]) &&
+		    v->s[4] == '-') || csm_num_read(v->s, v->len, &num,
+		    NULL) == 0)
+			continue;
+		*field = f->s;
+		*value = v->s;
+		return 1;
+	}
+	return 0;
 }

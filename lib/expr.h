@@ -57,10 +57,13 @@ struct node {
 	int64_t		 i;		/* N_NUM, N_DUR, N_TIME, N_BOOL */
 	double		 d;
 	struct csm_re	*re;		/* N_MATCH */
+	size_t		 src, srclen;	/* predicates: their text in the
+					 * expression's source */
 };
 
 struct csm_expr {
 	struct node	*root;
+	char		*src;		/* the text, for explanations */
 };
 
 struct tok {

@@ -4,6 +4,7 @@
  * the values of expr_val.c, and csm_expr_eval.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expr.h"
@@ -264,6 +265,182 @@ csm_expr_eval(const struct csm_expr *e, const json_t *rec,
 		ev.warnarg = ctx->warnarg;
 	}
 	r = eval(&ev, e->root);
+	csm_re_md_free(ev.md);
+	return r;
+}
+
+/* Appends text to a bounded buffer. */
+struct xbuf {
+	char	*p;
+	size_t	 n, len;
+};
+
+static void
+xadd(struct xbuf *b, const char *s, size_t len)
+{
+	size_t room = b->len + 1 < b->n ? b->n - b->len - 1 : 0;
+
+	if (len > room)
+		len = room;
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+	if (b->n > 0)
+		b->p[b->len] = '\0';
+}
+
+static void
+xstr(struct xbuf *b, const char *s)
+{
+	xadd(b, s, strlen(s));
+}
+
+/* A value as an explanation shows it. */
+static void
+xval(struct xbuf *b, const struct ev *ev, const struct val *v)
+{
+	char buf[256], num[CSM_NUM_TEXT];
+	char *text;
+
+	switch (v->t) {
+	case V_NULL:
+		xstr(b, "missing");
+		return;
+	case V_FAIL:
+		xstr(b, "not computable");
+		return;
+	case V_BOOL:
+		xstr(b, v->i ? "true" : "false");
+		return;
+	case V_NUM:
+		xstr(b, expr_numtext(v, num));
+		return;
+	case V_STR:
+		xstr(b, "\"");
+		xstr(b, csm_escape(v->s, v->len, buf, sizeof(buf)));
+		xstr(b, "\"");
+		return;
+	case V_TIME:
+		csm_time_format(v->i, ev->tz, buf);
+		xstr(b, buf);
+		return;
+	case V_DUR:
+		csm_dur_format(v->i, buf);
+		xstr(b, buf);
+		return;
+	}
+	text = csm_json_text(v->j);
+	xstr(b, text ? csm_escape_controls(text, strlen(text), buf,
+	    sizeof(buf)) : "?");
+	free(text);
+}
+
+/* The text of a predicate, from the expression's source. */
+static void
+xsrc(struct xbuf *b, const char *src, const struct node *n)
+{
+	if (n->srclen > 0)
+		xadd(b, src + n->src, n->srclen);
+	else
+		xstr(b, "(...)");
+}
+
+/* "name is VALUE" for each field operand of a predicate. */
+static int
+xoperands(struct xbuf *b, struct ev *ev, const struct node *n)
+{
+	struct val v;
+	size_t k;
+	int any = 0;
+
+	for (k = 0; k < n->nkid && k < 2; k++) {
+		const struct node *o = n->kid[k];
+
+		if (o == NULL || (o->kind != N_FIELD && o->kind != N_SUM))
+			continue;
+		if (expr_value(ev, o, &v) == -1)
+			return -1;
+		xstr(b, any ? ", " : ": ");
+		if (o->kind == N_FIELD)
+			xstr(b, o->s);
+		else
+			xstr(b, "the sum");
+		xstr(b, " is ");
+		xval(b, ev, &v);
+		expr_release(&v);
+		any = 1;
+	}
+	return 0;
+}
+
+/* Writes why n, which evaluated false, is false.  0, or -1 (err). */
+static int
+explain(struct xbuf *b, struct ev *ev, const char *src, const struct node *n)
+{
+	size_t k;
+	int r;
+
+	switch (n->kind) {
+	case N_AND:
+		for (k = 0; k < n->nkid; k++) {
+			if ((r = eval(ev, n->kid[k])) == -1)
+				return -1;
+			if (r == 0)
+				return explain(b, ev, src, n->kid[k]);
+		}
+		return 0;
+	case N_OR:
+		xstr(b, "none of: ");
+		for (k = 0; k < n->nkid; k++) {
+			if (k > 0)
+				xstr(b, "; ");
+			if (explain(b, ev, src, n->kid[k]) == -1)
+				return -1;
+		}
+		return 0;
+	case N_NOT:
+		/* "not exists group: group is ..." */
+		xstr(b, "not ");
+		xsrc(b, src, n->kid[0]);
+		return n->kid[0]->kind >= N_TRUTHY ? xoperands(b, ev,
+		    n->kid[0]) : 0;
+	}
+	xsrc(b, src, n);
+	return xoperands(b, ev, n);
+}
+
+/*
+ * Evaluates e as csm_expr_eval does and, when it is false, writes into
+ * buf (size n) why: the innermost part of e that was false, as written,
+ * with the values of the fields it compared ("priority = \"urgent\":
+ * priority is \"normal\""; "none of: A; B" for an "or").  buf is "" when
+ * e is true.  Returns 1, 0, or -1 with err.
+ */
+int
+csm_expr_explain(const struct csm_expr *e, const json_t *rec,
+    const struct csm_expr_ctx *ctx, char *buf, size_t n, struct csm_err *err)
+{
+	struct xbuf b = {buf, n, 0};
+	struct ev ev;
+	int r;
+
+	if (n > 0)
+		buf[0] = '\0';
+	if (e == NULL || e->root == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "no expression");
+	memset(&ev, 0, sizeof(ev));
+	ev.rec = rec;
+	ev.err = err;
+	if (ctx != NULL) {
+		ev.tz = ctx->tz;
+		ev.now = ctx->now;
+		ev.lookup = ctx->lookup;
+		ev.arg = ctx->arg;
+		ev.warn = ctx->warn;
+		ev.warnarg = ctx->warnarg;
+	}
+	r = eval(&ev, e->root);
+	if (r == 0 && explain(&b, &ev, e->src, e->root) == -1)
+		r = -1;
 	csm_re_md_free(ev.md);
 	return r;
 }

@@ -301,6 +301,10 @@ read_one(struct csm_ingest *ing, struct chunk *c, size_t i,
 		bad(c, i, &err);
 		return 1;
 	}
+	if (rc > 0) {
+		c->state[i] = ST_SKIP;
+		return 1;
+	}
 	if (pw != NULL)
 		csm_apply_prefmt(ing->d->model, ing->d->now, &c->items[i], pw,
 		    &c->arena);

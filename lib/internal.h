@@ -53,6 +53,11 @@ int csm_store_savepoint(struct csm_store *st, struct csm_err *err);
 int csm_store_savepoint_end(struct csm_store *st, int keep,
     struct csm_err *err);
 
+/* Whether e can only be true when a field of the record equals a string
+ * (expr.c): 1 and the field and string (borrowed from e), or 0. */
+int csm_expr_needs_equal(const struct csm_expr *e, const char **field,
+    const char **value);
+
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

@@ -69,10 +69,6 @@ const char *csm_field_name(int f);
 int csm_field_builtin(int kind, const char *name);
 /* The slot of a field name, or -1. */
 int csm_field_slot(const char *name);
-/* Whether a name is reserved: a field of some record kind, or one the
- * records csm prints carry ("op", "type", "stage", ...).  Custom fields
- * may not take these names. */
-int csm_field_reserved(const char *name);
 
 /* Identities a record may carry (several of a kind in "identities"). */
 #define CSM_MAXIDS 16
@@ -120,16 +116,13 @@ struct csm_prep_opts {
 
 /*
  * Prepares the record obj (borrowed; it may be changed) as an item whose
- * strings are allocated in ar.  Returns 0, or -1 with err naming the
- * field.
+ * strings are allocated in ar.  Returns 0; 1 for a record that is for no
+ * store ("type": "notify", which csm-route prints for a notifier), to be
+ * passed over; or -1 with err naming the field.
  */
 int csm_prep(const struct csm_prep_opts *o, json_t *obj, struct csm_arena *ar,
     struct csm_item *it, struct csm_err *err);
 
-/* Formats "T-000042", "C-000007", "M-...", "E-..." into buf (>= 24). */
-void csm_ref_format(char prefix, int64_t id, char *buf);
-/* Parses "T-42", "T-000042" or "42" for prefix 'T'; 0 if not one. */
-int64_t csm_ref_parse(char prefix, const char *s, size_t len);
 
 /* What a record did, as counted and printed ("op"). */
 enum { OP_CREATED, OP_UPDATED, OP_MERGED, OP_UNCHANGED };

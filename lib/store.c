@@ -181,6 +181,16 @@ static const char *const migrations[] = {
 	"INSERT OR IGNORE INTO links (ticket, other, kind, at)"
 	"  SELECT merged_into, id, 'merged_from', updated_at FROM tickets"
 	"  WHERE merged_into IS NOT NULL;",
+	/* 4 -> 5: assignment (csm-route).  The round robin of each group
+	 * (the last member given a ticket), and the open tickets of each
+	 * assignee, which the least-loaded and capacity strategies count. */
+	"CREATE TABLE rotations ("
+	"  grp TEXT PRIMARY KEY,"
+	"  last TEXT NOT NULL,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX tickets_open_assignee ON tickets(assignee)"
+	"  WHERE assignee IS NOT NULL AND status NOT IN ('resolved', 'closed')"
+	"  AND merged_into IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -104,7 +104,7 @@ test_create(void)
 	/* The tables of the schema. */
 	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
-	    "customers,events,identities,links,messages,orders,"
+	    "customers,events,identities,links,messages,orders,rotations,"
 	    "schema_history,surveys,taken,tickets");
 	/* A new store records every version it went through, by whom. */
 	{

@@ -1,0 +1,109 @@
+/*
+ * rules.h - the rules engine's insides: rules, their actions, agents and
+ * groups as compiled from csm.conf(5); internal to libcsm.
+ *
+ *	rules.c		[rule]: when, then, on, stop, enabled; running them
+ *	action.c	the actions of "then =": parsing and doing them
+ *	assign.c	[agent] and [group]: who gets a ticket
+ */
+#ifndef CSM_RULES_H
+#define CSM_RULES_H
+
+#include "desk.h"
+
+/* The actions of "then =". */
+enum {
+	A_SET,		/* field = value */
+	A_TAG_ADD,	/* tags += tag */
+	A_TAG_DEL,	/* tags -= tag */
+	A_ASSIGN,	/* assign: by the group's strategy */
+	A_NOTE,		/* note "text": an internal note */
+	A_REPLY,	/* reply "text": an automatic reply */
+	A_TASK,		/* task GROUP "subject": a linked task ticket */
+	A_NOTIFY,	/* notify [CHANNEL] "text": a record on stdout */
+	A_ESCALATE	/* escalate [GROUP]: priority one step up */
+};
+
+struct action {
+	int		 kind;
+	char		*field;		/* A_SET: the field */
+	json_t		*value;		/* A_SET: its value; A_TAG_*: the tag */
+	char		*arg;		/* A_TASK, A_ESCALATE: the group;
+					 * A_NOTIFY: the channel, or NULL */
+	char		*text;		/* A_NOTE, A_REPLY, A_TASK, A_NOTIFY:
+					 * the text, with {name} templates */
+	char		*src;		/* the action as written */
+};
+
+struct rule {
+	char		*name;
+	struct csm_expr	*when;		/* NULL: always */
+	struct action	*acts;
+	size_t		 nacts;
+	unsigned	 on;		/* CSM_ON_* */
+	int		 stop;
+	int		 enabled;
+	/* An equality the rule needs, to skip it at once ("index"): its
+	 * field and the value as text, or NULL. */
+	char		*keyfield;
+	char		*keyvalue;
+	const char	*file;		/* where it was declared */
+	long		 line;
+};
+
+enum { S_NONE, S_ROUND_ROBIN, S_LEAST_LOADED, S_CAPACITY, S_SKILLS };
+
+struct agent {
+	char		*name;
+	char		**groups;	/* one block (csm_conf_list) */
+	size_t		 ngroups;
+	char		**skills;
+	size_t		 nskills;
+	long		 capacity;	/* most open tickets, 0: no limit */
+	int		 away;
+};
+
+struct group {
+	char		*name;
+	int		 strategy;
+	char		*fallback;
+	size_t		*members;	/* indexes into agents, in order */
+	size_t		 nmembers;
+};
+
+struct csm_rules {
+	const struct csm_model	*model;
+	struct rule		*rules;
+	size_t			 nrules;
+	struct agent		*agents;
+	size_t			 nagents;
+	struct group		*groups;
+	size_t			 ngroups;
+	char			**warnings;
+	size_t			 nwarnings;
+};
+
+/* action.c */
+int action_parse(const char *src, const struct csm_model *m,
+    struct action *a, struct csm_err *err);
+void action_free(struct action *a);
+struct rules_ctx {
+	struct csm_rules		*r;
+	struct csm_desk			*d;
+	const struct csm_rules_hooks	*h;
+	const struct csm_rules_run	*run;
+	const struct rule		*rule;
+	struct csm_actor		 who;
+};
+int action_do(struct rules_ctx *c, struct csm_ticket *t,
+    const struct action *a, struct csm_err *err);
+
+/* assign.c */
+int assign_parse(struct csm_rules *r, const struct csm_conf *conf,
+    struct csm_err *err);
+void assign_free(struct csm_rules *r);
+const struct group *group_named(const struct csm_rules *r, const char *name);
+int assign_ticket(struct rules_ctx *c, struct csm_ticket *t, int *done,
+    struct csm_err *err);
+
+#endif /* CSM_RULES_H */

@@ -1,0 +1,290 @@
+#!/usr/bin/env bats
+# csm-route as users run it: rules on tickets, assignment, explanations,
+# the pipe from csm-ingest and the cron sweep of time rules.
+
+load helper
+
+# rules_conf: a desk's configuration: rules, agents, groups.
+rules_conf() {
+	cat >"$CONF" <<-'EOF'
+	[core]
+		timezone = Asia/Shanghai
+	[workflow "repair"]
+		status = 受理 new
+		status = 维修 open
+		status = 修好 resolved
+		status = 关闭 closed
+		transition = 受理 -> 维修 -> 修好 -> 关闭
+	[rule "vip-payment"]
+		when = customer.tier = "vip" and category = "支付失败"
+		then = priority = urgent, group = "资深客服组", tags += vip
+		stop = true
+	[rule "safety"]
+		when = body ~ "起火|冒烟|漏电|safety"
+		then = task 质检组 "安全复核：{subject}", escalate
+	[rule "refund"]
+		when = subject ~ "退款|refund" and not exists group
+		then = group = 售后, note "自动分派：退款 ({customer.name})"
+	[rule "default"]
+		when = not exists group
+		then = group = 一线客服组
+	[rule "ack"]
+		when = source = "email"
+		then = reply "We got your mail about {subject}."
+	[rule "bad-csat"]
+		on = survey
+		when = survey.kind = "csat" and survey.score <= 2
+		then = task 客户经理 "回访：CSAT {survey.score}", notify ops "CSAT {survey.score} on {id}"
+	[rule "angry-reply"]
+		on = message
+		when = message.direction = "in" and message.body ~ "投诉|complain"
+		then = priority = high, tags += complaint
+	[rule "remind"]
+		on = time
+		when = status = "pending" and updated_at + 3d < now
+		then = note "三天未回复，已提醒客户", status = open
+	[agent "alice"]
+		groups = 资深客服组, 售后
+		skills = payments, en
+		capacity = 2
+	[agent "bob"]
+		groups = 资深客服组, 一线客服组
+	[agent "carol"]
+		groups = 一线客服组, 售后, 质检组
+		skills = zh
+	[agent "dave"]
+		groups = 客户经理
+		away = true
+	[group "资深客服组"]
+		strategy = round-robin
+	[group "一线客服组"]
+		members = carol, bob
+		strategy = least-loaded
+	[group "售后"]
+		strategy = capacity
+	[group "质检组"]
+		strategy = round-robin
+	[group "客户经理"]
+		strategy = round-robin
+		fallback = 售后
+	EOF
+}
+
+# route ARGS...: csm-route on the test store and config.
+route() {
+	csm-route --db "$DB" -c "$CONF" --now 2026-11-23T12:00:00+08:00 "$@"
+}
+
+# t N FIELDS: a ticket record with source_id N and more fields.
+t() {
+	printf '{"type":"ticket","source":"web","source_id":"%s","created_at":"2026-11-20T09:00:00+08:00"%s}\n' "$1" "${2:+,$2}"
+}
+
+@test "--help, --version, an unknown option, --check" {
+	rules_conf
+	run2 csm-route --help
+	[ "$status" -eq 0 ]
+	[ "${out%%$'\n'*}" = "usage: csm-route [-nqv] [--db FILE] [-c FILE] [-f FORMAT] [-w EXPR | --all]" ]
+	run2 csm-route --version
+	[[ "$out" =~ ^csm-route\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	run2 csm-route --frobnicate
+	[ "$status" -eq 64 ]
+	[[ "$err" == "csm-route: unrecognized option '--frobnicate'"* ]]
+	run2 route --check
+	[ "$status" -eq 0 ]
+	[ -z "$err$out" ]
+	[ ! -e "$DB" ]
+}
+
+@test "--check names each problem with its file and line, exit 78" {
+	check() {
+		printf '%s\n' "$1" >"$TMP/bad.conf"
+		run2 csm-route -c "$TMP/bad.conf" --check
+		[ "$status" -eq 78 ]
+		[[ "$err" == *"$2"* ]] || { echo "got: $err" >&3; return 1; }
+	}
+	check $'[rule "x"]\n\twhen = subject ~ "("' 'bad.conf:2:19: when: invalid regular expression: missing closing parenthesis'
+	check $'[rule "x"]\n\twhen = a ='  'bad.conf:2:'
+	check $'[rule "x"]\n\twhen = a = 1' "rule 'x' has no 'then ='"
+	check $'[rule "x"]\n\tthen = frobnicate' "bad.conf:2:9: then: 'frobnicate': unknown action"
+	check $'[rule "x"]\n\tthen = source = web' "'source' cannot be set by a rule"
+	check $'[rule "x"]\n\tthen = priority = sky' "priority: expected low, normal, high or urgent"
+	check $'[rule "x"]\n\tthen = tags = a' "tags change one at a time"
+	check $'[rule "x"]\n\tthen = group = A\n[group "B"]\n\tstrategy = round-robin' "rule 'x': 'group = A': no group 'A'"
+	check $'[rule "x"]\n\ton = never\n\tthen = note "a"' "on: unknown 'never'"
+	check $'[rule "all"]\n\tthen = priority = high\n\tstop = true\n[rule "late"]\n\tthen = priority = low' "rule 'late' can never run: rule 'all' before it always fires and stops"
+	check $'[group "g"]\n\tmembers = zed' "members: unknown agent 'zed'"
+	check $'[group "g"]\n\tstrategy = random' "strategy: unknown 'random'"
+	check $'[agent "a"]\n\tcapacity = lots' "capacity: expected a number of open tickets"
+	check $'[agent "a"]\n\tgroup = x' "unknown key 'group' in [agent] (did you mean 'groups'?)"
+	check $'[rule "x"]\n\tthen = note' "expected the text"
+}
+
+@test "in a pipe: every record passes, tickets in their new state; rules in order, stop ends them" {
+	rules_conf
+	{
+		printf '{"type":"customer","phone":"13812345678","tier":"vip"}\n'
+		t 1 '"phone":"13812345678","category":"支付失败","subject":"扣款两次"'
+		t 2 '"subject":"申请退款","email":"a@x.cn","name":"王五"'
+		t 3 '"subject":"hello"'
+	} >"$TMP/in.jsonl"
+	ingest "$TMP/in.jsonl" >"$TMP/ingested.jsonl"
+	run2 route <"$TMP/ingested.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r '[.op, .type, .id, .priority // "-", .group // "-", .assignee // "-", (.tags // [] | join(";"))] | @tsv' | grep -v message)" = "$(printf '%s\n' \
+	    "created	customer	C-000001	-	-	-	" \
+	    "created	ticket	T-000001	urgent	资深客服组	alice	vip" \
+	    "created	customer	C-000002	-	-	-	" \
+	    "created	ticket	T-000002	normal	售后	carol	" \
+	    "created	ticket	T-000003	normal	一线客服组	bob	")" ]
+	# vip-payment stopped: no default rule for T-1.  The refund note is
+	# internal and no response.
+	[ "$(q "SELECT why FROM events WHERE ticket = 1 AND field = 'group'")" = vip-payment ]
+	[ "$(q "SELECT body || '|' || public || '|' || auto FROM messages WHERE ticket = 2")" = "自动分派：退款 (王五)|0|1" ]
+	[ "$(q 'SELECT count(*) FROM tickets WHERE first_response_at IS NOT NULL')" -eq 0 ]
+	# Every change is an event by csm-route that names its rule.
+	[ "$(q "SELECT count(*) FROM events WHERE by = 'csm-route' AND why IS NULL AND action != 'rule'")" -eq 0 ]
+	# --changed prints the changed tickets only, and a rerun changes
+	# nothing: each rule fired once for the creation.
+	run2 route --changed <"$TMP/ingested.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	[ "$(q 'SELECT count(*) FROM messages')" -eq 1 ]
+}
+
+@test "a task for another team, linked both ways; escalate; an automatic reply is no response" {
+	rules_conf
+	{
+		t 1 '"subject":"热水器冒烟","body":"用着用着冒烟了","priority":"high"'
+		printf '{"type":"ticket","source":"email","source_id":"m1","subject":"Invoice","email":"b@x.cn","group":"售后"}\n'
+	} >"$TMP/in.jsonl"
+	ingest "$TMP/in.jsonl" | route >"$TMP/out.jsonl"
+	# The task took the ticket's priority, which escalate then raised.
+	[ "$(jq -c 'select(.source == "csm-route") | [.op, .subject, .group, .assignee, .priority, .customer]' "$TMP/out.jsonl")" = '["created","安全复核：热水器冒烟","质检组","carol","high",null]' ]
+	[ "$(q "SELECT ticket || kind || other FROM links ORDER BY ticket" | tr '\n' ' ')" = "1task3 3task_of1 " ]
+	[ "$(q 'SELECT priority FROM tickets WHERE id = 1')" = urgent ]
+	# The reply went out, automatic: the ticket has no first response and
+	# is still new.
+	[ "$(jq -r 'select(.type == "message") | [.direction, .public, .auto, .body] | @tsv' "$TMP/out.jsonl")" = "out	true	true	We got your mail about Invoice." ]
+	[ "$(q "SELECT status || ',' || coalesce(first_response_at, '-') FROM tickets WHERE source_id = 'm1'")" = "new,-" ]
+}
+
+@test "message and survey rules see message.* and survey.*; notify records pass csm-ingest by" {
+	rules_conf
+	t 1 '"subject":"s","phone":"13900000000","group":"一线客服组","assignee":"bob"' >"$TMP/t.jsonl"
+	ingest "$TMP/t.jsonl" | route >/dev/null
+	printf '%s\n' \
+	    '{"type":"message","ticket":"T-1","source_id":"i1","direction":"in","body":"我要投诉","at":"2026-11-21T09:00:00+08:00"}' \
+	    '{"type":"survey","ticket":"T-1","kind":"csat","score":1,"at":"2026-11-22T09:00:00+08:00"}' \
+	    >"$TMP/m.jsonl"
+	ingest "$TMP/m.jsonl" | route >"$TMP/out.jsonl"
+	[ "$(q 'SELECT priority || tags FROM tickets WHERE id = 1')" = 'high["complaint"]' ]
+	# The account manager is away: the callback went to the fallback
+	# group, to the member with the most room (carol has no limit).
+	[ "$(jq -c 'select(.source == "csm-route") | [.subject, .group, .assignee]' "$TMP/out.jsonl")" = '["回访：CSAT 1","售后","carol"]' ]
+	[ "$(jq -c 'select(.type == "notify") | [.rule, .ticket, .channel, .text]' "$TMP/out.jsonl")" = '["bad-csat","T-000001","ops","CSAT 1 on T-000001"]' ]
+	# Read back into csm-ingest, the whole output changes nothing.
+	sqlite3 "$DB" .dump >"$TMP/before"
+	run2 ingest "$TMP/out.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	sqlite3 "$DB" .dump | cmp - "$TMP/before"
+}
+
+@test "a rule whose action is refused is undone whole; the others stand; exit 65" {
+	cat >"$CONF" <<-'EOF'
+	[core]
+		timezone = Asia/Shanghai
+	[rule "tag"]
+		then = tags += seen
+	[rule "bad"]
+		then = priority = high, status = new
+	[rule "after"]
+		then = group = 一线
+	EOF
+	t 1 '"status":"open"' | ingest >"$TMP/i.jsonl"
+	run2 route <"$TMP/i.jsonl"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"csm-route: T-000001: status: cannot go from 'open' to 'new'"* ]]
+	[ "$(q 'SELECT priority, tags, grp FROM tickets')" = 'normal|["seen"]|一线' ]
+}
+
+@test "time rules sweep the store from cron, once per change of the ticket" {
+	rules_conf
+	t 1 '"status":"pending","group":"一线客服组","assignee":"bob","updated_at":"2026-11-18T09:00:00+08:00"' >"$TMP/t.jsonl"
+	t 2 '"status":"pending","group":"一线客服组","assignee":"bob","updated_at":"2026-11-22T09:00:00+08:00"' >>"$TMP/t.jsonl"
+	ingest "$TMP/t.jsonl" >/dev/null
+	run2 route --all
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.type == "ticket") | .id + " " + .status')" = "T-000001 open" ]
+	[ "$(q "SELECT count(*) FROM messages WHERE body LIKE '三天%'")" -eq 1 ]
+	# The next hourly run changes nothing; nor does a dry run.
+	run2 route --all
+	[ -z "$out" ]
+	run2 route --where 'status = "pending"' --now 2026-11-26T12:00:00+08:00 -n
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.type == "ticket") | .id')" = T-000002 ]
+	[ "$(q "SELECT status FROM tickets WHERE id = 2")" = pending ]
+}
+
+@test "round robin goes on across runs; capacity, away and fallback; the queue is said" {
+	cat >"$CONF" <<-'EOF'
+	[core]
+		timezone = Asia/Shanghai
+	[agent "a"]
+		groups = g
+	[agent "b"]
+		groups = g
+		capacity = 1
+	[agent "c"]
+		groups = g
+		away = true
+	[group "g"]
+		strategy = round-robin
+	[agent "x"]
+		groups = h
+		capacity = 1
+	[group "h"]
+		strategy = least-loaded
+	EOF
+	for i in 1 2 3; do t "$i" '"group":"g"'; done | ingest | route >/dev/null
+	for i in 4 5; do t "$i" '"group":"g"'; done | ingest | route >/dev/null
+	# a, b, a (b is full), a, a; c is away.
+	[ "$(q 'SELECT group_concat(assignee) FROM tickets ORDER BY id')" = "a,b,a,a,a" ]
+	for i in 6 7; do t "$i" '"group":"h"'; done | ingest >"$TMP/h.jsonl"
+	run2 route <"$TMP/h.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$err" == "csm-route: T-000007: left in the queue of 'h': every member is away or at capacity" ]]
+	[ "$(q "SELECT coalesce(assignee, '-') FROM tickets WHERE id IN (6, 7)" | tr '\n' ,)" = "x,-," ]
+}
+
+@test "--explain says why each rule fired or not, with the values compared" {
+	rules_conf
+	t 1 '"subject":"hello","category":"咨询","group":"一线客服组","assignee":"bob","phone":"13700000000","tier":"normal"' | ingest >"$TMP/i.jsonl"
+	run2 route --explain -n <"$TMP/i.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$err" | sed -n 1p)" = "csm-route: T-000001: rule 'vip-payment': no: customer.tier = \"vip\": customer.tier is \"normal\"" ]
+	[[ "$err" == *"rule 'refund': no: subject ~ \"退款|refund\": subject is \"hello\""* ]]
+	[[ "$err" == *"rule 'default': no: not exists group: group is \"一线客服组\""* ]]
+	# A dry run writes nothing.
+	[ "$(q "SELECT count(*) FROM events WHERE by = 'csm-route'")" -eq 0 ]
+}
+
+@test "bad input: a broken line, an unknown ticket, a missing file; empty input; a closed pipe" {
+	rules_conf
+	printf '%s\n' '{"type":"ticket","op":"created","id":"T-9"}' '{"type":"ticket"' '{"type":"event","op":"created"}' >"$TMP/bad.jsonl"
+	run2 route "$TMP/bad.jsonl"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"bad.jsonl:1: ticket T-9 is not in the store"* ]]
+	[[ "$err" == *"bad.jsonl:2: "* ]]
+	[ "$out" = '{"type":"event","op":"created"}' ] || [ "$out" = '{"op":"created","type":"event"}' ]
+	run2 route "$TMP/nope.jsonl"
+	[ "$status" -eq 66 ]
+	run2 route </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$out$err" ]
+	for i in 1 2 3; do t "$i"; done | ingest >"$TMP/i.jsonl"
+	run2 bash -c "csm-route --db '$DB' -c '$CONF' <'$TMP/i.jsonl' | head -n 1"
+	[ "$status" -eq 0 ]
+	run2 route -o jsonl <"$TMP/i.jsonl" >/dev/full
+	[ "$status" -eq 74 ] || [ "$status" -eq 0 ]
+}
