@@ -623,12 +623,20 @@ csm_value_parse(const char *src, const struct csm_tz *tz,
 	char buf[40];
 	int64_t t;
 
+	n = e != NULL ? e->root : NULL;
+	/* A lone operand is parsed as "is it true?". */
+	if (n != NULL && n->kind == N_TRUTHY && n->nkid == 1)
+		n = n->kid[0];
+	/* A word without spaces or quotes that is no literal ("seen-once",
+	 * "一线-二组") is a string as written. */
+	if (src[0] != '\0' && strpbrk(src, " \t\"'") == NULL &&
+	    (n == NULL || n->kind < N_FIELD)) {
+		csm_expr_free(e);
+		csm_err_clear(err);
+		return json_string(src);
+	}
 	if (e == NULL)
 		return NULL;
-	n = e->root;
-	/* A lone operand is parsed as "is it true?". */
-	if (n->kind == N_TRUTHY && n->nkid == 1)
-		n = n->kid[0];
 	switch (n->kind) {
 	case N_FIELD:
 		/* A bare word is a string: priority = urgent. */
