@@ -22,10 +22,16 @@ struct csm_ticket {
 struct csm_ticket_iter {
 	struct csm_desk			*d;
 	struct csm_ticket_query		 q;
-	int64_t				 ids[ITER_PAGE];
+	struct trow			*rows;	/* a page, read at once */
 	size_t				 n, next;
 	int64_t				 last;
 	int				 end;
+	/* Tickets this desk's connection changed since the page was read
+	 * (the update hook): those are read again. */
+	int64_t				*touched;
+	size_t				 ntouched, cap;
+	int				 overflow;	/* too many: read all
+							 * of the page again */
 	struct csm_ticket		*cur;
 };
 
@@ -423,6 +429,9 @@ csm_ticket_match(struct csm_desk *d, struct csm_ticket *t,
 	return csm_expr_eval(e, rec, &ctx, err);
 }
 
+static void on_update(void *arg, int op, const char *db, const char *table,
+    sqlite3_int64 rowid);
+
 /* Starts an iteration (see csm.h). */
 struct csm_ticket_iter *
 csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
@@ -430,7 +439,9 @@ csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
 {
 	struct csm_ticket_iter *it = calloc(1, sizeof(*it));
 
-	if (it == NULL) {
+	if (it == NULL || (it->rows = calloc(ITER_PAGE,
+	    sizeof(*it->rows))) == NULL) {
+		free(it);
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");
 		return NULL;
 	}
@@ -438,44 +449,106 @@ csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
 	if (q != NULL)
 		it->q = *q;
 	it->last = it->q.after;
+	sqlite3_update_hook(csm_store_db(d->st), on_update, it);
 	return it;
 }
 
-/* Reads the next page of ids.  0, or -1 with err. */
+/* SQLite's update hook: a ticket row changed on the desk's connection. */
+static void
+on_update(void *arg, int op, const char *db, const char *table,
+    sqlite3_int64 rowid)
+{
+	struct csm_ticket_iter *it = arg;
+	int64_t *p;
+
+	(void)op;
+	(void)db;
+	if (strcmp(table, "tickets") != 0 || it->overflow)
+		return;
+	if (it->ntouched == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 64;
+
+		if (cap > 4 * ITER_PAGE || (p = realloc(it->touched, cap *
+		    sizeof(*p))) == NULL) {
+			it->overflow = 1;
+			return;
+		}
+		it->touched = p;
+		it->cap = cap;
+	}
+	it->touched[it->ntouched++] = rowid;
+}
+
+/* Whether ticket id changed since its page was read. */
+static int
+touched(const struct csm_ticket_iter *it, int64_t id)
+{
+	size_t i;
+
+	if (it->overflow)
+		return 1;
+	for (i = 0; i < it->ntouched; i++)
+		if (it->touched[i] == id)
+			return 1;
+	return 0;
+}
+
+static void
+page_clear(struct csm_ticket_iter *it)
+{
+	size_t i;
+
+	for (i = it->next; i < it->n; i++)
+		trow_clear(&it->rows[i]);
+	it->n = it->next = 0;
+}
+
+/* Reads the next page of tickets, whole.  0, or -1 with err. */
 static int
 iter_page(struct csm_ticket_iter *it, struct csm_err *err)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int rc = SQLITE_DONE;
 
-	s = csm_store_stmt(it->d->st, "SELECT id FROM tickets WHERE id > ?1 "
-	    "AND (?2 = 0 OR (status NOT IN ('resolved', 'closed') AND "
-	    "merged_into IS NULL)) AND updated_at >= ?3 ORDER BY id LIMIT ?4",
-	    err);
+	page_clear(it);
+	s = csm_store_stmt(it->d->st, csm_sql_ticket_page, err);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, it->last);
 	sqlite3_bind_int(s, 2, it->q.open != 0);
 	sqlite3_bind_int64(s, 3, it->q.updated_since);
 	sqlite3_bind_int(s, 4, ITER_PAGE);
-	it->n = it->next = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		it->ids[it->n++] = sqlite3_column_int64(s, 0);
+	while (it->n < ITER_PAGE && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (trow_read(s, &it->rows[it->n++], err) < 0) {
+			it->n--;
+			sqlite3_reset(s);
+			page_clear(it);
+			return -1;
+		}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		page_clear(it);
 		return csm_store_sqlerr(it->d->st, rc, err);
+	}
 	if (it->n < ITER_PAGE)
 		it->end = 1;
 	if (it->n > 0)
-		it->last = it->ids[it->n - 1];
+		it->last = it->rows[it->n - 1].id;
+	it->ntouched = 0;
+	it->overflow = 0;
 	return 0;
 }
 
-/* The next ticket of an iteration (see csm.h).  1, 0 or -1. */
+/*
+ * The next ticket of an iteration (see csm.h).  1, 0 or -1.  Tickets are
+ * read a page at a time; one that this desk's connection changed since
+ * (SQLite's update hook says which) is read again.
+ */
 int
 csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **tp,
     struct csm_err *err)
 {
+	int64_t id;
 	int rc;
 
 	*tp = NULL;
@@ -490,12 +563,20 @@ csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **tp,
 			if (it->n == 0)
 				return 0;
 		}
-		rc = csm_ticket_load(it->d, it->ids[it->next++], 1, &it->cur,
-		    err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;	/* gone since the page was read */
+		id = it->rows[it->next].id;
+		if (touched(it, id)) {
+			trow_clear(&it->rows[it->next++]);
+			if ((rc = csm_ticket_load(it->d, id, 1, &it->cur,
+			    err)) < 0)
+				return -1;
+			if (rc == 0)
+				continue;	/* gone since the page */
+		} else {
+			if ((it->cur = ticket_new(it->d, err)) == NULL)
+				return -1;
+			it->cur->row = it->rows[it->next];
+			memset(&it->rows[it->next++], 0, sizeof(struct trow));
+		}
 		if (it->q.where != NULL) {
 			rc = csm_ticket_match(it->d, it->cur, it->q.where, err);
 			if (rc < 0)
@@ -513,7 +594,11 @@ csm_ticket_iter_free(struct csm_ticket_iter *it)
 {
 	if (it == NULL)
 		return;
+	sqlite3_update_hook(csm_store_db(it->d->st), NULL, NULL);
 	csm_ticket_free(it->cur);
+	page_clear(it);
+	free(it->rows);
+	free(it->touched);
 	free(it);
 }
 

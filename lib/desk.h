@@ -83,6 +83,9 @@ int desk_customer_exists(struct csm_desk *d, int64_t cust,
 /* ticket.c */
 const char *tc_name(int tc);
 void trow_clear(struct trow *t);
+int trow_read(sqlite3_stmt *s, struct trow *t, struct csm_err *err);
+/* Tickets after ?1, open only if ?2, updated since ?3, at most ?4. */
+extern const char csm_sql_ticket_page[];
 int ticket_by_id(struct csm_desk *d, int64_t id, struct trow *t,
     struct csm_err *err);
 int ticket_by_key(struct csm_desk *d, const char *source, size_t slen,

@@ -58,6 +58,9 @@ int csm_store_savepoint_end(struct csm_store *st, int keep,
 int csm_expr_needs_equal(const struct csm_expr *e, const char **field,
     const char **value);
 
+/* PRAGMA data_version: it moves when another connection commits. */
+int csm_store_data_version(struct csm_store *st);
+
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

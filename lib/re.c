@@ -28,6 +28,18 @@
  * a linear search never comes near that, a runaway one is stopped within
  * some tens of milliseconds per kilobyte.  The depth and heap limits of
  * the match context bound the memory.
+ *
+ * Counting every step costs: a callout before each item disables PCRE2's
+ * start-of-match optimizations and its JIT.  So each pattern is also
+ * compiled plainly (and JIT-compiled where PCRE2 can), and a value is
+ * first matched with that and a match limit of FAST_STEPS divided by the
+ * value's length for each start position, which bounds its backtracking
+ * by about FAST_STEPS in all; only a match that hits that limit is run
+ * again the counted way.  Scans inside one step ("[a-z]+") are not
+ * counted by PCRE2's limit, so the plain way is only for values of at
+ * most FAST_MAXLEN bytes, where even a search that scans to the end from
+ * every start stays within some tens of milliseconds.  A rule's
+ * "subject ~ ..." on every ticket is thus cheap.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -45,15 +57,20 @@
 #define MAXDEPTH	100000		/* backtracking depth */
 #define MAXHEAP		32768		/* KiB of backtracking memory */
 #define MAXNEST		32		/* nested parentheses */
+#define FAST_STEPS	4000000		/* the plain match, in all */
+#define FAST_MIN	256		/* ... at least this a position */
+#define FAST_MAXLEN	8192		/* bytes of a value matched so */
 
 struct csm_re {
-	pcre2_code	*code;
+	pcre2_code	*code;		/* with a callout before each item */
+	pcre2_code	*fast;		/* plain, JIT-compiled if it could */
 	char		*text;		/* the pattern, NUL-terminated */
 };
 
 struct csm_re_md {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
+	pcre2_match_context	*fast;	/* no callout */
 	uint64_t		 steps, budget;
 	PCRE2_SIZE		 last;	/* position at the last callout */
 };
@@ -104,6 +121,14 @@ csm_re_new(const char *s, size_t len, int flags, struct csm_err *err)
 	if (flags & CSM_RE_ICASE)
 		opts |= PCRE2_CASELESS;
 	re->code = pcre2_compile((PCRE2_SPTR)s, len, opts, &code, &off, cc);
+	if (re->code != NULL) {
+		re->fast = pcre2_compile((PCRE2_SPTR)s, len, opts &
+		    ~PCRE2_AUTO_CALLOUT, &code, &off, cc);
+		/* Without JIT (not built for this machine) it is still the
+		 * interpreter without callouts. */
+		if (re->fast != NULL)
+			(void)pcre2_jit_compile(re->fast, PCRE2_JIT_COMPLETE);
+	}
 	pcre2_compile_context_free(cc);
 	if (re->code == NULL) {
 		if (code == PCRE2_ERROR_NOMEMORY) {
@@ -128,6 +153,7 @@ csm_re_free(struct csm_re *re)
 	if (re == NULL)
 		return;
 	pcre2_code_free(re->code);
+	pcre2_code_free(re->fast);
 	free(re->text);
 	free(re);
 }
@@ -161,13 +187,16 @@ csm_re_md_new(void)
 		return NULL;
 	md->md = pcre2_match_data_create(1, NULL);
 	md->mc = pcre2_match_context_create(NULL);
-	if (md->md == NULL || md->mc == NULL) {
+	md->fast = pcre2_match_context_create(NULL);
+	if (md->md == NULL || md->mc == NULL || md->fast == NULL) {
 		csm_re_md_free(md);
 		return NULL;
 	}
 	pcre2_set_depth_limit(md->mc, MAXDEPTH);
 	pcre2_set_heap_limit(md->mc, MAXHEAP);
 	pcre2_set_callout(md->mc, step, md);
+	pcre2_set_depth_limit(md->fast, MAXDEPTH);
+	pcre2_set_heap_limit(md->fast, MAXHEAP);
 	return md;
 }
 
@@ -179,6 +208,7 @@ csm_re_md_free(struct csm_re_md *md)
 		return;
 	pcre2_match_data_free(md->md);
 	pcre2_match_context_free(md->mc);
+	pcre2_match_context_free(md->fast);
 	free(md);
 }
 
@@ -188,16 +218,32 @@ csm_re_match(const struct csm_re *re, struct csm_re_md *md, const char *s,
     size_t len, int flags)
 {
 	uint64_t budget;
+	uint32_t opts = flags & CSM_RE_ASCII ? PCRE2_NO_UTF_CHECK : 0;
 	int rc;
 
+	/* The plain way first, bounded in all by FAST_STEPS. */
+	if (re->fast != NULL && len <= FAST_MAXLEN) {
+		budget = FAST_STEPS / ((uint64_t)len + 1);
+		pcre2_set_match_limit(md->fast, budget < FAST_MIN ? FAST_MIN :
+		    (uint32_t)budget);
+		rc = pcre2_match(re->fast, (PCRE2_SPTR)s, len, 0, opts, md->md,
+		    md->fast);
+		if (rc >= 0)
+			return 1;
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc == PCRE2_ERROR_NOMEMORY)
+			return -2;
+		/* A limit, or anything else: the counted way decides. */
+	}
 	budget = MAXSTEPS + (uint64_t)len * STEPS_PER_BYTE;
 	md->steps = 0;
 	md->last = 0;
 	md->budget = budget;
 	pcre2_set_match_limit(md->mc, budget > UINT32_MAX ? UINT32_MAX :
 	    (uint32_t)budget);
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0,
-	    flags & CSM_RE_ASCII ? PCRE2_NO_UTF_CHECK : 0, md->md, md->mc);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, opts, md->md,
+	    md->mc);
 	if (rc >= 0)
 		return 1;
 	switch (rc) {

@@ -814,6 +814,18 @@ csm_store_rollback(struct csm_store *st)
 	    SQLITE_OK ? 0 : -1;
 }
 
+/* The store's data version: it moves when another connection commits
+ * (PRAGMA data_version); -1 if it cannot be read. */
+int
+csm_store_data_version(struct csm_store *st)
+{
+	int v = -1;
+
+	if (pragma_int(st, "PRAGMA data_version", &v, NULL) < 0)
+		return -1;
+	return v;
+}
+
 /* 1 if another connection committed since the last call, else 0. */
 int
 csm_store_changed(struct csm_store *st)

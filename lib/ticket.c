@@ -35,6 +35,10 @@ static const char sql_insert[] = "INSERT INTO tickets ("
 static const char sql_by_id[] = CSM_TICKET_SELECT "WHERE t.id = ?1";
 static const char sql_by_key[] = CSM_TICKET_SELECT
     "WHERE t.source = ?1 AND t.source_id = ?2";
+const char csm_sql_ticket_page[] = CSM_TICKET_SELECT
+    "WHERE t.id > ?1 AND (?2 = 0 OR (t.status NOT IN ('resolved', 'closed') "
+    "AND t.merged_into IS NULL)) AND t.updated_at >= ?3 ORDER BY t.id "
+    "LIMIT ?4";
 static const char sql_by_thread[] = CSM_TICKET_SELECT
     "WHERE t.source = ?1 AND t.thread_id = ?2 ORDER BY t.id DESC LIMIT 1";
 
@@ -64,30 +68,43 @@ trow_clear(struct trow *t)
  * Loads a ticket with a prepared SELECT of CSM_TICKET_SELECT (already
  * bound).  Returns 1 found, 0 not, -2 with err.
  */
+/*
+ * Reads the current row of a statement of CSM_TICKET_SELECT into t.  0,
+ * or -2 when out of memory (t cleared).
+ */
+int
+trow_read(sqlite3_stmt *s, struct trow *t, struct csm_err *err)
+{
+	int tc;
+
+	memset(t, 0, sizeof(*t));
+	for (tc = 0; tc < NTCOLS; tc++) {
+		if (TC_IS_INT(tc))
+			t->i[tc] = sqlite3_column_int64(s, tc);
+		else if (sqlite3_column_type(s, tc) != SQLITE_NULL &&
+		    (t->s[tc] = col_dup(s, tc)) == NULL) {
+			trow_clear(t);
+			return nomem(err);
+		}
+	}
+	t->id = sqlite3_column_int64(s, NTCOLS);
+	return 0;
+}
+
 static int
 trow_load(struct csm_desk *d, sqlite3_stmt *s, struct trow *t,
     struct csm_err *err)
 {
-	int rc = sqlite3_step(s), tc;
+	int rc = sqlite3_step(s);
 
 	memset(t, 0, sizeof(*t));
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? 0 : desk_fatal(d, rc, err);
 	}
-	for (tc = 0; tc < NTCOLS; tc++) {
-		if (TC_IS_INT(tc))
-			t->i[tc] = sqlite3_column_int64(s, tc);
-		else if (sqlite3_column_type(s, tc) != SQLITE_NULL &&
-		    (t->s[tc] = col_dup(s, tc)) == NULL) {
-			sqlite3_reset(s);
-			trow_clear(t);
-			return nomem(err);
-		}
-	}
-	t->id = sqlite3_column_int64(s, NTCOLS);
+	rc = trow_read(s, t, err);
 	sqlite3_reset(s);
-	return 1;
+	return rc < 0 ? rc : 1;
 }
 
 /* Loads ticket id.  1, 0 (none), -2. */
