@@ -510,7 +510,11 @@ assign_ticket(struct rules_ctx *c, struct csm_ticket *t, int *done,
 	for (hops = 0; hops < 8; hops++) {
 		if ((rec = csm_ticket_record(c->d, t, err)) == NULL)
 			return -1;
-		if (json_object_get(rec, "assignee") != NULL)
+		/* Only a ticket still to be worked on has a queue place. */
+		if (json_object_get(rec, "assignee") != NULL ||
+		    json_object_get(rec, "merged_into") != NULL ||
+		    is_done(json_string_value(json_object_get(rec,
+		    "status"))))
 			return 0;
 		name = json_string_value(json_object_get(rec, "group"));
 		g = group_named(c->r, name);

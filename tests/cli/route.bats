@@ -288,3 +288,21 @@ t() {
 	run2 route -o jsonl <"$TMP/i.jsonl" >/dev/full
 	[ "$status" -eq 74 ] || [ "$status" -eq 0 ]
 }
+
+@test "the cron sweep assigns the queue when an agent has room; resolved tickets stay as they are" {
+	cat >"$CONF" <<-'EOF2'
+	[core]
+		timezone = Asia/Shanghai
+	[agent "a"]
+		groups = g
+		capacity = 1
+	[group "g"]
+		strategy = round-robin
+	EOF2
+	{ t 1 '"group":"g"'; t 2 '"group":"g"'; t 3 '"group":"g","status":"resolved"'; } | ingest | route 2>/dev/null >/dev/null
+	[ "$(q "SELECT id || ':' || coalesce(assignee, '-') FROM tickets ORDER BY id" | tr '\n' ' ')" = "1:a 2:- 3:- " ]
+	printf '%s\n' '{"type":"event","ticket":"T-1","action":"status","status":"resolved","at":"2026-11-23T13:00:00+08:00"}' | ingest >/dev/null
+	run2 route --all --now 2026-11-23T14:00:00+08:00
+	[ "$status" -eq 0 ]
+	[ "$(q "SELECT id || ':' || coalesce(assignee, '-') FROM tickets ORDER BY id" | tr '\n' ' ')" = "1:a 2:a 3:- " ]
+}
