@@ -160,6 +160,35 @@ csm_ticket_customer(const struct csm_ticket *t)
 	return t->row.i[TC_CUSTOMER];
 }
 
+/*
+ * A text field of the ticket as its record has it, read from the row
+ * without making the record: 1 and *v (borrowed, NULL when absent) for a
+ * built-in text field, 0 for any other name (ask the record).
+ */
+int
+desk_ticket_text(const struct csm_ticket *t, const char *name,
+    const char **v)
+{
+	int tc;
+
+	for (tc = 0; tc < NTCOLS; tc++) {
+		if (TC_IS_INT(tc) || tc == TC_TAGS || tc == TC_ATTRS)
+			continue;
+		if (strcmp(tc_name(tc), name) == 0) {
+			*v = t->row.s[tc];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The ticket's row (borrowed while t lives and is not changed). */
+const struct trow *
+desk_ticket_row(const struct csm_ticket *t)
+{
+	return &t->row;
+}
+
 /* The desk's JSONL scratch writer, empty.  NULL when out of memory. */
 static struct csm_writer *
 scratch_writer(struct csm_desk *d)

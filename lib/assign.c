@@ -508,19 +508,19 @@ assign_ticket(struct rules_ctx *c, struct csm_ticket *t, int *done,
 
 	*done = 0;
 	for (hops = 0; hops < 8; hops++) {
-		if ((rec = csm_ticket_record(c->d, t, err)) == NULL)
-			return -1;
+		/* From the row: most tickets need no record made. */
+		const struct trow *row = desk_ticket_row(t);
+
 		/* Only a ticket still to be worked on has a queue place. */
-		if (json_object_get(rec, "assignee") != NULL ||
-		    json_object_get(rec, "merged_into") != NULL ||
-		    is_done(json_string_value(json_object_get(rec,
-		    "status"))))
+		if (row->s[TC_ASSIGNEE] != NULL || row->i[TC_MERGED_INTO] != 0 ||
+		    is_done(row->s[TC_STATUS]))
 			return 0;
-		name = json_string_value(json_object_get(rec, "group"));
+		name = row->s[TC_GRP];
 		g = group_named(c->r, name);
 		if (g == NULL || g->strategy == S_NONE)
 			return 0;
-		if (choose(c, g, rec, &pick, err) < 0)
+		if ((rec = csm_ticket_record(c->d, t, err)) == NULL ||
+		    choose(c, g, rec, &pick, err) < 0)
 			return -1;
 		if (who.why == NULL)
 			who.why = g->name;

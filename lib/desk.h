@@ -126,6 +126,9 @@ int ticket_state(struct csm_desk *d, const struct trow *t, const char *to,
     struct csm_err *err);
 
 /* api.c */
+const struct trow *desk_ticket_row(const struct csm_ticket *t);
+int desk_ticket_text(const struct csm_ticket *t, const char *name,
+    const char **v);
 int desk_message_record(struct csm_desk *d, int64_t mid, json_t **rec,
     struct csm_err *err);
 

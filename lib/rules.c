@@ -378,16 +378,25 @@ key_taken(struct csm_desk *d, const char *key, struct csm_err *err)
 	return rc == SQLITE_DONE ? 0 : csm_store_sqlerr(d->st, rc, err);
 }
 
-/* Whether the rule's equality fails on the record: 1 skip, 0 evaluate. */
+/*
+ * Whether the rule's equality fails on the ticket: 1 skip, 0 evaluate.
+ * A built-in text field is read from the row, so that a ticket no rule
+ * can match never has its record made; another is read from the record.
+ */
 static int
-skip_by_key(const struct rule *ru, const json_t *rec)
+skip_by_key(const struct rule *ru, struct csm_desk *d, struct csm_ticket *t)
 {
-	const json_t *v;
+	const json_t *rec, *v;
+	const char *s;
 
 	if (ru->keyfield == NULL)
 		return 0;
+	if (desk_ticket_text(t, ru->keyfield, &s))
+		return s == NULL || strcmp(s, ru->keyvalue) != 0;
 	/* Missing: false.  A string: equal or not.  Anything else (an
 	 * array, a number) is left to the expression. */
+	if ((rec = csm_ticket_record(d, t, NULL)) == NULL)
+		return 0;
 	v = json_object_get(rec, ru->keyfield);
 	if (v == NULL || json_is_null(v))
 		return 1;
@@ -503,10 +512,10 @@ csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
 		if (!ru->enabled || !(ru->on & run->on))
 			continue;
 		c.rule = ru;
+		if (skip_by_key(ru, d, t) && (h == NULL || h->explain == NULL))
+			continue;
 		if ((rec = csm_ticket_record(d, t, err)) == NULL)
 			return -1;
-		if (skip_by_key(ru, rec) && (h == NULL || h->explain == NULL))
-			continue;
 		if ((rc = match(&c, t, ru, &ctx, rec, why, sizeof(why),
 		    err)) < 0)
 			return -1;
