@@ -149,13 +149,19 @@ parse_then(const struct csm_rules *r, struct rule *ru,
 	}
 	for (i = 0; i < n; i++) {
 		if (action_parse(items[i], r->model, &ru->acts[i], &aerr) < 0) {
+			int rc;
+
 			ru->nacts = i;
 			free(items);
 			if (aerr.code != CSM_EDATA)
-				return csm_err_set(err, aerr.code, "%s",
+				rc = csm_err_set(err, aerr.code, "%s",
 				    aerr.msg);
-			return csm_conf_error(e, err, "then: '%s': %s",
-			    ru->acts[i].src ? ru->acts[i].src : "", aerr.msg);
+			else
+				rc = csm_conf_error(e, err, "then: '%s': %s",
+				    ru->acts[i].src ? ru->acts[i].src : "",
+				    aerr.msg);
+			action_free(&ru->acts[i]);
+			return rc;
 		}
 		ru->nacts = i + 1;
 	}
