@@ -533,7 +533,9 @@ csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
 		if ((rc = key_taken(d, key, err)) < 0)
 			return -1;
 		if (rc > 0) {
-			explain(&c, t, 1, "fired before, for the same change");
+			snprintf(why, sizeof(why), "it matches, but fired "
+			    "already (%s)", key);
+			explain(&c, t, 0, why);
 		} else {
 			c.who.by = NULL;
 			c.who.at = 0;
