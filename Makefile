@@ -42,7 +42,7 @@ LIBS = $(PKG_LIBS) $(CSV_LIBS) -lm
 TOOLS = csm csm-ingest csm-route
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-CMD_OBJ = $(B)/cmd/common.o
+CMD_OBJ = $(B)/cmd/common.o $(B)/cmd/rejects.o
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BINS = $(TOOLS:%=$(B)/bin/%) $(B)/bin/csm-gen

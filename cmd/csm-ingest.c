@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "rejects.h"
 
 static const char usage_text[] =
 "usage: csm-ingest [-nqsv] [--db FILE] [-c FILE] [-f FORMAT] [-t TYPE]\n"
@@ -98,11 +99,8 @@ static const char *const table_cols[] = {
 };
 
 struct ctx {
-	FILE		*rejects;
+	struct cmd_rejects *rejects;
 	const char	*rejects_path;
-	const char	*hdr_done;	/* input whose header was looked at */
-	char		*hdr;		/* the header written to rejects, new */
-	size_t		 hdrlen;
 	struct csm_reader *r;
 	int		 progress;
 	int		 shown;		/* progress is on the screen */
@@ -124,35 +122,7 @@ on_reject(void *arg, const char *file, long line, const char *msg,
 		cmd_warn("%s:%ld: %s", name, line, msg);
 	else
 		cmd_warn("%s: %s", name, msg);
-	if (c->rejects == NULL)
-		return;
-	if (c->hdr_done != c->file && line > 1) {
-		const char *hdr;
-		size_t hlen;
-
-		/* CSV rejects of several inputs share one header, so that
-		 * the file reads back; an input with another header starts
-		 * a section of its own. */
-		c->hdr_done = c->file;
-		hdr = csm_reader_header(c->r, &hlen);
-		if (hdr != NULL && (c->hdr == NULL || hlen != c->hdrlen ||
-		    memcmp(hdr, c->hdr, hlen) != 0)) {
-			if (c->hdr != NULL)
-				cmd_warn("warning: %s has another header than "
-				    "the rejects before it; its rejects follow "
-				    "its own header line in %s", name,
-				    c->rejects_path);
-			free(c->hdr);
-			if ((c->hdr = malloc(hlen + 1)) == NULL)
-				cmd_die(EX_SOFTWARE_, "out of memory");
-			memcpy(c->hdr, hdr, hlen);
-			c->hdrlen = hlen;
-			fwrite(hdr, 1, hlen, c->rejects);
-			fputc('\n', c->rejects);
-		}
-	}
-	fwrite(raw, 1, rawlen, c->rejects);
-	fputc('\n', c->rejects);
+	cmd_rejects_add(c->rejects, c->r, c->file, line, raw, rawlen);
 }
 
 static void
@@ -221,23 +191,6 @@ print_stats(const struct csm_ingest_stats *s, double secs, int color)
 	    secs > 0 ? (double)s->read / secs : 0.0);
 }
 
-/* Whether path (an input, "-" for stdin) is the file st describes. */
-static int
-same_file(const char *path, const struct stat *st)
-{
-	struct stat in;
-
-	if (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &in) :
-	    stat(path, &in))
-		return 0;
-	return in.st_dev == st->st_dev && in.st_ino == st->st_ino;
-}
-
-/*
- * Opens the rejects file, refusing one of the inputs (by any name: a
- * link, a symlink, stdin redirected from it) before anything truncates
- * it.
- */
 /* --source: a channel name as records carry it. */
 static void
 check_source(const char *s)
@@ -253,36 +206,6 @@ check_source(const char *s)
 			cmd_usage_error("--source: expected a channel name of "
 			    "lowercase letters, digits, '.', '-' and '_', got "
 			    "'%s'", s);
-}
-
-static FILE *
-open_rejects(const char *path, char **inputs, int ninputs)
-{
-	struct stat st;
-	char name[256];
-	int fd, i;
-	FILE *fp;
-
-	if (strcmp(path, "-") == 0)
-		cmd_usage_error("--rejects needs a file, not stdout");
-	if (stat(path, &st) == 0) {
-		if (ninputs == 0 && same_file("-", &st))
-			cmd_usage_error("--rejects '%s' is the input (stdin)",
-			    cmd_name(path, name, sizeof(name)));
-		for (i = 0; i < ninputs; i++)
-			if (same_file(inputs[i], &st))
-				cmd_usage_error("--rejects '%s' is one of the "
-				    "inputs", cmd_name(path, name,
-				    sizeof(name)));
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		cmd_die(EX_CANTCREAT_, "cannot create '%s': %s", path,
-		    strerror(errno));
-	fp = fdopen(fd, "w");
-	if (fp == NULL)
-		cmd_die(EX_SOFTWARE_, "out of memory");
-	return fp;
 }
 
 int
@@ -463,7 +386,7 @@ main(int argc, char **argv)
 
 	/* Open everything that can fail before touching the store. */
 	if (c.rejects_path != NULL)
-		c.rejects = open_rejects(c.rejects_path, argv, argc);
+		c.rejects = cmd_rejects_open(c.rejects_path, argv, argc);
 	path = csm_store_path(db, &err);
 	if (path == NULL)
 		cmd_die_err(&err);
@@ -594,9 +517,7 @@ main(int argc, char **argv)
 		fclose(out);
 	if (csm_store_close(store, &err) < 0 && status == 0)
 		status = EX_IOERR_;
-	free(c.hdr);
-	if (c.rejects != NULL && fclose(c.rejects) != 0)
-		cmd_die(EX_IOERR_, "%s: %s", c.rejects_path, strerror(errno));
+	cmd_rejects_close(c.rejects);
 	csm_expr_free(where);
 	csm_model_free(model);
 	csm_conf_free(conf);

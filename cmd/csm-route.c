@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "rejects.h"
 
 static const char usage_text[] =
 "usage: csm-route [-nqv] [--db FILE] [-c FILE] [-f FORMAT] [-w EXPR | --all]\n"
 "                 [--on KINDS] [--changed] [--explain] [--by NAME]\n"
-"                 [-o FORMAT] [--batch N] [--now TIME] [--check] [FILE ...]\n"
+"                 [-r FILE] [-o FORMAT] [--batch N] [--now TIME] [--check]\n"
+"                 [FILE ...]\n"
 "\n"
 "Runs the rules of the configuration on the tickets of the records read\n"
 "(csm-ingest's output), assigns them, and prints every record read, tickets\n"
@@ -39,6 +41,7 @@ static const char usage_text[] =
 "      --explain         on stderr, each rule considered on each ticket:\n"
 "                        fired or not, and why\n"
 "      --by NAME         who makes the changes (default csm-route)\n"
+"  -r, --rejects FILE    write the records refused there, as they were read\n"
 "  -q, --quiet           no warnings about queued tickets\n"
 "  -v, --verbose         also print tickets the rules did not change in\n"
 "                        store mode\n"
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 	{"dry-run", no_argument, NULL, 'n'},
 	{"explain", no_argument, NULL, OPT_EXPLAIN},
 	{"by", required_argument, NULL, OPT_BY},
+	{"rejects", required_argument, NULL, 'r'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"output", required_argument, NULL, 'o'},
@@ -86,7 +90,12 @@ static const char *const table_cols[] = {
 };
 
 struct route {
-	struct csm_store	*st;
+	const char		*db;		/* --db */
+	char			*path;		/* the store's, once open */
+	const struct csm_model	*model;
+	const char		*by;
+	int64_t			 now;
+	struct csm_store	*st;		/* opened at the first need */
 	struct csm_desk		*d;
 	struct csm_rules	*rules;
 	struct csm_writer	*w;
@@ -104,6 +113,8 @@ struct route {
 						 * refused */
 	const char		*file;		/* the input, for messages */
 	long			 line;
+	struct cmd_rejects	*rejects;	/* --rejects, or NULL */
+	int			 refused;	/* the record read was */
 	uint64_t		 tickets, changed, fired_records;
 };
 
@@ -195,6 +206,31 @@ on_queued(void *arg, int64_t ticket, const char *group, const char *why)
 		    sizeof(esc)), why);
 }
 
+/*
+ * Opens the store when first needed: a filter after csm-ingest opens it
+ * once a record has come, so the store is there and up to date (a dry
+ * run holding a schema upgrade could not let go of the lock).
+ */
+static void
+open_store(struct route *r)
+{
+	struct csm_err err;
+	char name[256];
+
+	if (r->st != NULL)
+		return;
+	if ((r->path = csm_store_path(r->db, &err)) == NULL)
+		cmd_die_err(&err);
+	r->st = csm_store_open(r->path, r->dry_run ? CSM_STORE_DRYRUN : 0,
+	    cmd_busy_ms(), &err);
+	if (r->st == NULL)
+		cmd_die(csm_err_exit(err.code), "%s: %s", cmd_name(r->path,
+		    name, sizeof(name)), err.msg);
+	if ((r->d = csm_desk_new(r->st, r->model, r->by, r->now, &err)) ==
+	    NULL)
+		cmd_die_err(&err);
+}
+
 /* Transactions: at most --batch tickets, or a second, each. */
 
 static void
@@ -204,6 +240,7 @@ begin(struct route *r)
 
 	if (r->in_txn)
 		return;
+	open_store(r);
 	if (csm_store_begin(r->st, &err) < 0)
 		cmd_die_err(&err);
 	r->in_txn = 1;
@@ -268,6 +305,7 @@ run_rules(struct route *r, struct csm_ticket *t, unsigned on,
 		cmd_warn("T-%06lld: %s", (long long)csm_ticket_id(t),
 		    err.msg);
 		r->status = EX_DATAERR_;
+		r->refused = 1;
 	}
 	r->changed += changed != 0;
 }
@@ -310,6 +348,7 @@ refuse(struct route *r, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	r->status = EX_DATAERR_;
+	r->refused = 1;
 }
 
 /* A reference from the input, fit for a message (static buffer). */
@@ -352,7 +391,10 @@ filter_one(struct route *r, const json_t *rec)
 		return;
 	}
 	begin(r);
-	rc = csm_ticket_load(r->d, tid, 0, &t, &err);
+	/* A ticket record is that ticket, merged or not; a message or an
+	 * answer belongs where its ticket lives now. */
+	rc = csm_ticket_load(r->d, tid, (on & (CSM_ON_CREATED |
+	    CSM_ON_UPDATED)) != 0, &t, &err);
 	if (rc < 0)
 		cmd_die_err(&err);
 	if (rc == 0) {
@@ -400,20 +442,32 @@ filter(struct route *r, const char *path, int fmt)
 			r->status = EX_NOINPUT_;
 		return;
 	}
-	while ((rc = csm_reader_next(rd, &rec, &err)) != 0) {
+	for (;;) {
+		/* Never wait for input holding the store's write lock: the
+		 * csm-ingest before us in the pipe needs it to go on. */
+		if (!csm_reader_ready(rd) && r->st != NULL) {
+			commit(r);
+			csm_store_dryrun_forget(r->st);
+		}
+		if ((rc = csm_reader_next(rd, &rec, &err)) == 0)
+			break;
 		r->line = rec.line;
+		r->refused = 0;
 		if (rc == -2) {
 			cmd_warn("%s: %s", cmd_name(path, name, sizeof(name)),
 			    err.msg);
 			r->status = csm_err_exit(err.code);
 			break;
 		}
-		if (rc == -1) {
+		if (rc == -1)
 			refuse(r, "%s", err.msg);
-			continue;
+		else {
+			filter_one(r, rec.obj);
+			json_decref(rec.obj);
 		}
-		filter_one(r, rec.obj);
-		json_decref(rec.obj);
+		if (r->refused)
+			cmd_rejects_add(r->rejects, rd, path, rec.line,
+			    rec.raw, rec.rawlen);
 	}
 	csm_reader_close(rd);
 }
@@ -489,6 +543,7 @@ int
 main(int argc, char **argv)
 {
 	const char *db = NULL, *config = NULL, *where_src = NULL;
+	const char *rejects = NULL;
 	const char *color = NULL, *now_text = NULL, *by = "csm-route";
 	int fmt = CSM_FMT_AUTO, out_fmt = -1, ch, check = 0, all = 0, i;
 	int nstdin = 0;
@@ -498,14 +553,14 @@ main(int argc, char **argv)
 	struct csm_expr *where = NULL;
 	struct csm_err err;
 	int64_t now;
-	char *path, *end, p[256];
+	char *end;
 	size_t k;
 
 	cmd_init("csm-route");
 	cmd_argv0(argv);
 	memset(&r, 0, sizeof(r));
 	r.batch = 1000;
-	while ((ch = getopt_long(argc, argv, "c:f:w:nqvo:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:f:w:nqvr:o:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_DB:
@@ -542,6 +597,9 @@ main(int argc, char **argv)
 			if (optarg[0] == '\0')
 				cmd_usage_error("--by: expected a name");
 			by = optarg;
+			break;
+		case 'r':
+			rejects = optarg;
 			break;
 		case 'q':
 			r.quiet = 1;
@@ -596,6 +654,9 @@ main(int argc, char **argv)
 		cmd_usage_error("--where and --all: one or the other");
 	if ((where_src != NULL || all) && argc > 0)
 		cmd_usage_error("--where and --all read the store, not files");
+	if ((where_src != NULL || all) && rejects != NULL)
+		cmd_usage_error("--rejects: only when reading records, not "
+		    "with --where or --all");
 	for (i = 0; i < argc; i++)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
@@ -631,18 +692,12 @@ main(int argc, char **argv)
 	if (r.w == NULL)
 		cmd_die(EX_SOFTWARE_, "out of memory");
 
-	if ((path = csm_store_path(db, &err)) == NULL)
-		cmd_die_err(&err);
-	r.st = csm_store_open(path, r.dry_run ? CSM_STORE_DRYRUN : 0,
-	    cmd_busy_ms(), &err);
-	if (r.st == NULL) {
-		cmd_name(path, p, sizeof(p));
-		free(path);
-		cmd_die(csm_err_exit(err.code), "%s: %s", p, err.msg);
-	}
-	if ((r.d = csm_desk_new(r.st, model, by, now, &err)) == NULL)
-		cmd_die_err(&err);
-
+	if (rejects != NULL)
+		r.rejects = cmd_rejects_open(rejects, argv, argc);
+	r.db = db;
+	r.by = by;
+	r.now = now;
+	r.model = model;
 	if (where != NULL || all)
 		sweep(&r, where);
 	else if (argc == 0)
@@ -655,14 +710,15 @@ main(int argc, char **argv)
 		cmd_die(EX_IOERR_, "%s", err.msg);
 
 	csm_writer_free(r.w);
+	cmd_rejects_close(r.rejects);
 	csm_desk_free(r.d);
 	if (csm_store_close(r.st, &err) < 0 && r.status == 0)
 		r.status = EX_IOERR_;
+	free(r.path);
 	csm_rules_free(r.rules);
 	csm_expr_free(where);
 	csm_model_free(model);
 	csm_conf_free(conf);
-	free(path);
 	cmd_close_stdout();
 	return r.status;
 }

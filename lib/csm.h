@@ -509,11 +509,16 @@ struct csm_store *csm_store_open(const char *path, unsigned flags,
 int csm_store_close(struct csm_store *st, struct csm_err *err);
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0, or -1 with err (CSM_EBUSY when
  * the lock was not had in time).  In a DRYRUN store, which holds its one
- * transaction from open to close, they begin nothing, commit nothing and
- * roll back to where the store was opened. */
+ * transaction from open to close (or to csm_store_dryrun_forget), they
+ * begin nothing, commit nothing and roll back to where the store was
+ * opened. */
 int csm_store_begin(struct csm_store *st, struct csm_err *err);
 int csm_store_commit(struct csm_store *st, struct csm_err *err);
 int csm_store_rollback(struct csm_store *st);
+/* A DRYRUN store lets go of its transaction (and the write lock),
+ * forgetting its writes; csm_store_begin takes it again.  Not when it
+ * holds a schema upgrade; a no-op for other stores. */
+void csm_store_dryrun_forget(struct csm_store *st);
 /*
  * For a long run of writes (csm-ingest): WAL checkpoints move to a
  * background thread with its own connection, so that copying pages into

@@ -491,6 +491,27 @@ what_it_did(const struct rule *ru, char *buf, size_t n)
 	}
 }
 
+/* A merged ticket lives on in another: its rules run there. */
+static int
+merged(struct rules_ctx *c, struct csm_ticket *t)
+{
+	char why[96];
+	size_t i;
+
+	if (c->h == NULL || c->h->explain == NULL)
+		return 0;
+	snprintf(why, sizeof(why), "the ticket is merged into T-%06lld, "
+	    "where the rules run", (long long)desk_ticket_row(t)->i[
+	    TC_MERGED_INTO]);
+	for (i = 0; i < c->r->nrules; i++) {
+		c->rule = &c->r->rules[i];
+		if (c->rule->enabled && (c->rule->on & c->run->on))
+			explain(c, t, 0, why);
+	}
+	c->rule = NULL;
+	return 0;
+}
+
 /* Runs the rules on a ticket (see csm.h). */
 int
 csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
@@ -507,6 +528,10 @@ csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
 	int rc, did = 0, done;
 
 	csm_err_clear(&refused);
+	if (changed != NULL)
+		*changed = 0;
+	if (desk_ticket_row(t)->i[TC_MERGED_INTO] != 0)
+		return merged(&c, t);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tz = csm_model_tz(r->model);
 	ctx.now = d->now;

@@ -48,6 +48,7 @@ struct csm_store {
 	struct ckpt	*ck;
 	int		 readonly;
 	int		 dryrun;	/* one transaction, never committed */
+	int		 dryrun_upgraded; /* ... holding a schema upgrade */
 	int		 version;	/* schema version found at open */
 	int		 data_version;
 	struct stmt_slot *slots;	/* open addressing by the SQL's address */
@@ -464,8 +465,10 @@ migrate(struct csm_store *st, struct csm_err *err)
 	if (pragma_int(st, "PRAGMA user_version", &v, err) < 0 ||
 	    upgrade(st, v, err) < 0)
 		goto fail;
-	if (st->dryrun)
+	if (st->dryrun) {
+		st->dryrun_upgraded = st->version < NMIGRATIONS;
 		return exec(st, "SAVEPOINT csm_dryrun", err);
+	}
 	return csm_store_commit(st, err);
 fail:
 	csm_store_rollback(st);
@@ -739,8 +742,14 @@ bulk_throttle(struct csm_store *st)
 int
 csm_store_begin(struct csm_store *st, struct csm_err *err)
 {
-	if (st->dryrun)
-		return 0;
+	if (st->dryrun) {
+		/* Again after csm_store_dryrun_forget. */
+		if (!sqlite3_get_autocommit(st->db))
+			return 0;
+		if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		return exec(st, "SAVEPOINT csm_dryrun", err);
+	}
 	return exec(st, "BEGIN IMMEDIATE", err);
 }
 
@@ -812,6 +821,23 @@ csm_store_rollback(struct csm_store *st)
 		    NULL, NULL) == SQLITE_OK ? 0 : -1;
 	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) ==
 	    SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * A dry run lets go of the write lock, forgetting what it would have
+ * written so far; the next csm_store_begin takes the lock again.  For a
+ * filter whose input has paused: the writer before it in the pipe needs
+ * the lock to go on.  A dry run holding a schema upgrade keeps it (and
+ * the lock), as does a store that is not a dry run.
+ */
+void
+csm_store_dryrun_forget(struct csm_store *st)
+{
+	if (!st->dryrun || st->dryrun_upgraded ||
+	    sqlite3_get_autocommit(st->db))
+		return;
+	reset_all(st);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* The store's data version: it moves when another connection commits
