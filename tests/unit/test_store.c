@@ -664,6 +664,65 @@ test_bulk(void)
 	    mode_of(at("bulk.db-shm")) == 0600);
 }
 
+/*
+ * A dry run holds its transaction from open to close, unless it lets go
+ * (csm_store_dryrun_forget): then another writer gets the lock, the dry
+ * run's writes are gone, and its next begin takes the lock again.  One
+ * holding a schema upgrade keeps it.
+ */
+static void
+test_dryrun_forget(void)
+{
+	struct csm_store *st, *dry, *other;
+	struct csm_err err;
+
+	st = csm_store_open(at("dry.db"), 0, 1000, &err);
+	CHECK(st != NULL);
+	csm_store_close(st, &err);
+	dry = csm_store_open(at("dry.db"), CSM_STORE_DRYRUN, 100, &err);
+	other = csm_store_open(at("dry.db"), 0, 100, &err);
+	CHECK(dry != NULL && other != NULL);
+	if (dry == NULL || other == NULL)
+		return;
+	CHECK_INT(csm_store_begin(dry, &err), 0);
+	CHECK_INT(sqlite3_exec(csm_store_db(dry), "INSERT INTO customers "
+	    "(name, created_at, updated_at) VALUES ('dry', 0, 0)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	/* Held: the other writer waits, then gives up. */
+	CHECK_INT(csm_store_begin(other, &err), -1);
+	CHECK_INT(err.code, CSM_EBUSY);
+	csm_store_dryrun_forget(dry);
+	CHECK_INT(csm_store_begin(other, &err), 0);
+	CHECK_STR(query(csm_store_db(other), "SELECT count(*) FROM "
+	    "customers"), "0");
+	CHECK_INT(csm_store_commit(other, &err), 0);
+	/* Begun again, and held again; forgetting twice is harmless. */
+	CHECK_INT(csm_store_begin(dry, &err), 0);
+	CHECK_INT(csm_store_begin(other, &err), -1);
+	csm_store_dryrun_forget(dry);
+	csm_store_dryrun_forget(dry);
+	CHECK_INT(csm_store_begin(other, &err), 0);
+	CHECK_INT(csm_store_commit(other, &err), 0);
+	CHECK_INT(csm_store_close(dry, &err), 0);
+	/* A store that is not a dry run keeps its transaction. */
+	CHECK_INT(csm_store_begin(other, &err), 0);
+	csm_store_dryrun_forget(other);
+	CHECK_INT(sqlite3_get_autocommit(csm_store_db(other)), 0);
+	CHECK_INT(csm_store_commit(other, &err), 0);
+	CHECK_INT(csm_store_close(other, &err), 0);
+	/* A dry run that upgraded a new store keeps the upgrade, and the
+	 * lock, to its end. */
+	dry = csm_store_open(at("dry-new.db"), CSM_STORE_DRYRUN, 100, &err);
+	CHECK(dry != NULL);
+	if (dry == NULL)
+		return;
+	csm_store_dryrun_forget(dry);
+	CHECK_INT(sqlite3_get_autocommit(csm_store_db(dry)), 0);
+	CHECK_STR(query(csm_store_db(dry), "SELECT count(*) FROM tickets"),
+	    "0");
+	CHECK_INT(csm_store_close(dry, &err), 0);
+}
+
 int
 main(void)
 {
@@ -679,6 +738,7 @@ main(void)
 	test_busy();
 	test_internal();
 	test_bulk();
+	test_dryrun_forget();
 	umask(old);
 	CHECK_INT(csm_t_rmtree(dir), 0);
 	CHECK(access(dir, F_OK) < 0);
