@@ -398,6 +398,10 @@ int csm_model_reopen(const struct csm_model *m,
  */
 int csm_model_check_fields(const struct csm_model *m, int kind,
     const char *ttype, json_t *attrs, struct csm_err *err);
+/* The name of the i-th custom field declared for records of kind (by
+ * [field] sections, in their order), or NULL after the last. */
+const char *csm_model_custom(const struct csm_model *m, int kind,
+    size_t i);
 /*
  * Whether the required custom fields are there: they bind only records
  * that create something.  Returns 0, or -1 with err naming the first

@@ -718,3 +718,25 @@ csm_expr_needs_equal(const struct csm_expr *e, const char **field,
 	}
 	return 0;
 }
+
+static int
+names_of(const struct node *n, int (*fn)(void *, const char *), void *arg)
+{
+	size_t k;
+	int rc;
+
+	if (n->kind == N_FIELD && !n->age)
+		return fn(arg, n->s);
+	for (k = 0; k < n->nkid; k++)
+		if ((rc = names_of(n->kid[k], fn, arg)) != 0)
+			return rc;
+	return 0;
+}
+
+/* The field names e reads (internal.h). */
+int
+csm_expr_names(const struct csm_expr *e,
+    int (*fn)(void *arg, const char *name), void *arg)
+{
+	return names_of(e->root, fn, arg);
+}

@@ -978,6 +978,17 @@ csm_model_reopen(const struct csm_model *m,
 
 /* Custom fields. */
 
+const char *
+csm_model_custom(const struct csm_model *m, int kind, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < m->nfields; k++)
+		if (m->fields[k].kind == kind && i-- == 0)
+			return m->fields[k].name;
+	return NULL;
+}
+
 static int
 applies(const struct field *f, int kind, const char *ttype)
 {

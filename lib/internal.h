@@ -57,6 +57,11 @@ int csm_store_savepoint_end(struct csm_store *st, int keep,
  * (expr.c): 1 and the field and string (borrowed from e), or 0. */
 int csm_expr_needs_equal(const struct csm_expr *e, const char **field,
     const char **value);
+/* Calls fn with each field name e reads, as written ("customer.tier";
+ * not age or now), in order, until fn returns non-zero, which it then
+ * returns; else 0. */
+int csm_expr_names(const struct csm_expr *e,
+    int (*fn)(void *arg, const char *name), void *arg);
 
 /* PRAGMA data_version: it moves when another connection commits. */
 int csm_store_data_version(struct csm_store *st);

@@ -188,9 +188,11 @@ rule_entry(struct csm_rules *r, const struct csm_conf_entry *e,
 			return csm_conf_error(e, err, "when: given twice");
 		if ((ru->when = csm_expr_parse(e->value, &xerr)) == NULL)
 			return expr_error(e, &xerr, err);
+		ru->when_line = e->line;
 	} else if (strcmp(e->key, "then") == 0) {
 		if (ru->acts != NULL)
 			return csm_conf_error(e, err, "then: given twice");
+		ru->then_line = e->line;
 		return parse_then(r, ru, e, err);
 	} else if (strcmp(e->key, "on") == 0) {
 		return parse_on(e, &ru->on, err);
@@ -296,7 +298,8 @@ csm_rules_new(const struct csm_conf *conf, const struct csm_model *m,
 			goto fail;
 		}
 	if ((conf != NULL && assign_parse(r, conf, err) < 0) ||
-	    check_reach(r, err) < 0 || index_rules(r, err) < 0)
+	    check_reach(r, err) < 0 || rules_check_names(r, err) < 0 ||
+	    index_rules(r, err) < 0)
 		goto fail;
 	return r;
 fail:

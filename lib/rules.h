@@ -49,6 +49,7 @@ struct rule {
 	char		*keyvalue;
 	const char	*file;		/* where it was declared */
 	long		 line;
+	long		 when_line, then_line;	/* where those are */
 };
 
 enum { S_NONE, S_ROUND_ROBIN, S_LEAST_LOADED, S_CAPACITY, S_SKILLS };
@@ -97,6 +98,10 @@ struct rules_ctx {
 };
 int action_do(struct rules_ctx *c, struct csm_ticket *t,
     const struct action *a, struct csm_err *err);
+
+/* rule_names.c: every name a rule reads or sets exists.  0, or -1 with
+ * err (CSM_ECONFIG, "FILE:LINE: rule 'x': when: unknown field ..."). */
+int rules_check_names(struct csm_rules *r, struct csm_err *err);
 
 /* assign.c */
 int assign_parse(struct csm_rules *r, const struct csm_conf *conf,

@@ -118,6 +118,17 @@ t() {
 	check $'[agent "a"]\n\tcapacity = lots' "capacity: expected a number of open tickets"
 	check $'[agent "a"]\n\tgroup = x' "unknown key 'group' in [agent] (did you mean 'groups'?)"
 	check $'[rule "x"]\n\tthen = note' "expected the text"
+	# Names: a typo would match nothing, or change a field no one reads.
+	check $'[rule "x"]\n\twhen = priorty = "high"\n\tthen = note "a"' "bad.conf:2: rule 'x': when: unknown field 'priorty' (did you mean 'priority'?)"
+	check $'[rule "x"]\n\twhen = customer.teir = "vip"\n\tthen = note "a"' "bad.conf:2: rule 'x': when: unknown field 'customer.teir' (did you mean 'customer.tier'?)"
+	check $'[rule "x"]\n\twhen = message.body ~ "a"\n\tthen = note "a"' "bad.conf:2: rule 'x': when: 'message.body' is there only in rules with on = message"
+	check $'[rule "x"]\n\tthen = serial_no = "a"' "bad.conf:2: rule 'x': then: unknown field 'serial_no' (a ticket has no such field; declare a custom field with [field])"
+	check $'[rule "x"]\n\tthen = note "{subjcet}"' "bad.conf:2: rule 'x': then: unknown field 'subjcet' (did you mean 'subject'?)"
+	check $'[rule "x"]\n\ton = survey\n\tthen = note "{survey.scroe}"' "unknown field 'survey.scroe' (did you mean 'survey.score'?)"
+	printf '[field "serial_no"]\n\ttype = string\n[rule "x"]\n\twhen = serial_no = "a" and identities.phone = "1" and customer.under_warranty and age > 1h\n\tthen = note "{customer.open_tickets} {customer.identities.email}", serial_no = b\n' >"$TMP/ok.conf"
+	run2 csm-route -c "$TMP/ok.conf" --check
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
 }
 
 @test "in a pipe: every record passes, tickets in their new state; rules in order, stop ends them" {
