@@ -20,6 +20,7 @@ static const char usage_text[] =
 "\n"
 "  ingest    take tickets, messages, events, customers, orders and\n"
 "            survey answers into the store\n"
+"  route     run the rules on tickets and assign them to agents\n"
 "  backup    copy the store, online, into a new file\n"
 "\n"
 "'csm COMMAND --help' and csm-COMMAND(1) tell more; csm(7) is the\n"

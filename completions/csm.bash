@@ -17,7 +17,7 @@
 
 # The tools, each a program csm-TOOL, and the commands built into csm,
 # which are no program of their own.
-_csm_tools='ingest'
+_csm_tools='ingest route'
 _csm_builtins='backup'
 _csm_commands="$_csm_tools $_csm_builtins"
 
@@ -81,6 +81,39 @@ _csm_arg_ingest()
 	esac
 }
 
+# csm-route, as csm-ingest above.
+_csm_long_route='--db= --config= --format= --where= --all --on= --changed
+	--dry-run --explain --by= --quiet --verbose --output= --batch= --now=
+	--color= --check --help --version'
+_csm_short_route='c:f:w:nqvo:hV'
+
+_csm_arg_route()
+{
+	case $1 in
+	--db | -c | --config)
+		_csm_files
+		;;
+	-f | --format)
+		_csm_words 'jsonl csv tsv'
+		;;
+	-o | --output)
+		_csm_words 'jsonl csv tsv table'
+		;;
+	--on)
+		_csm_list 'created updated message survey time'
+		;;
+	--color)
+		_csm_words 'auto always never'
+		;;
+	-w | --where | --by | --batch | --now)
+		COMPREPLY=() # free text: an expression, a name, a number, a time
+		;;
+	*)
+		return 1
+		;;
+	esac
+}
+
 # Everything below is shared by all tools.
 
 # _csm_words WORDS: the WORDS that start with $cur.
@@ -88,6 +121,15 @@ _csm_words()
 {
 	local IFS=$' \t\n'
 	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+# _csm_list WORDS: the WORDS that start with the last item of $cur, a
+# comma-separated list ("created,up" -> "created,updated").
+_csm_list()
+{
+	local IFS=$' \t\n' head=''
+	[[ $cur == *,* ]] && head=${cur%,*},
+	mapfile -t COMPREPLY < <(compgen -P "$head" -W "$1" -- "${cur##*,}")
 }
 
 # _csm_files: file names that start with $cur.

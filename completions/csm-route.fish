@@ -1,0 +1,22 @@
+# fish completion for csm-route; "csm route ..." comes here through csm.fish.
+# Installed in fish's vendor_completions.d, loaded when csm-route is typed.
+
+complete -c csm-route -l db -r -F -d 'The store'
+complete -c csm-route -s c -l config -r -F -d 'Configuration file, with the rules'
+complete -c csm-route -s f -l format -x -a 'jsonl csv tsv' -d 'Input format'
+complete -c csm-route -s w -l where -x -d 'Run on the stored tickets EXPR matches'
+complete -c csm-route -l all -d 'Run on every stored ticket'
+complete -c csm-route -l on -x -a '(__fish_append , created updated message survey time)' -d 'The rules to run'
+complete -c csm-route -l changed -d 'Print only the tickets changed and what rules made'
+complete -c csm-route -s n -l dry-run -d 'Show what would change; write nothing'
+complete -c csm-route -l explain -d 'On stderr, why each rule fired or not'
+complete -c csm-route -l by -x -d 'Who makes the changes, in their events'
+complete -c csm-route -s q -l quiet -d 'No warnings about queued tickets'
+complete -c csm-route -s v -l verbose -d 'Store mode: also print unchanged tickets'
+complete -c csm-route -s o -l output -x -a 'jsonl csv tsv table' -d 'Output format'
+complete -c csm-route -l batch -x -d 'Tickets per transaction (default 1000)'
+complete -c csm-route -l now -x -d 'The time the rules see as now'
+complete -c csm-route -l color -x -a 'auto always never' -d 'Colour the table'
+complete -c csm-route -l check -d 'Check the configuration and exit'
+complete -c csm-route -s h -l help -d 'Show the help'
+complete -c csm-route -s V -l version -d 'Print the version'
