@@ -201,7 +201,7 @@ on_queued(void *arg, int64_t ticket, const char *group, const char *why)
 	char esc[256];
 
 	if (!r->quiet)
-		cmd_warn("T-%06lld: left in the queue of '%s': %s",
+		cmd_warn("warning: T-%06lld: left in the queue of '%s': %s",
 		    (long long)ticket, csm_escape(group, strlen(group), esc,
 		    sizeof(esc)), why);
 }
@@ -221,6 +221,10 @@ open_store(struct route *r)
 		return;
 	if ((r->path = csm_store_path(r->db, &err)) == NULL)
 		cmd_die_err(&err);
+	/* A dry run never makes a store: there would be nothing to route. */
+	if (r->dry_run && access(r->path, F_OK) != 0)
+		cmd_die(EX_NOINPUT_, "no store at '%s' (a dry run makes none)",
+		    cmd_name(r->path, name, sizeof(name)));
 	r->st = csm_store_open(r->path, r->dry_run ? CSM_STORE_DRYRUN : 0,
 	    cmd_busy_ms(), &err);
 	if (r->st == NULL)
@@ -366,7 +370,7 @@ filter_one(struct route *r, const json_t *rec)
 {
 	const char *type = json_string_value(json_object_get(rec, "type"));
 	const char *op = json_string_value(json_object_get(rec, "op"));
-	const char *ref, *id;
+	const char *ref, *id, *upd;
 	struct csm_ticket *t = NULL;
 	struct csm_err err;
 	char key[128];
@@ -403,14 +407,21 @@ filter_one(struct route *r, const json_t *rec)
 	}
 	r->tickets++;
 	id = json_string_value(json_object_get(rec, "id"));
+	/* The change the record tells of names the firing: read again, it
+	 * fires nothing again (the ticket's own updated_at may since be a
+	 * rule's change). */
+	upd = json_string_value(json_object_get(rec, "updated_at"));
 	if (on & (CSM_ON_MESSAGE | CSM_ON_SURVEY))
 		snprintf(key, sizeof(key), "%s%s%s", id ? id : "-",
 		    on == CSM_ON_SURVEY ? ":" : "", on == CSM_ON_SURVEY &&
 		    json_string_value(json_object_get(rec, "at")) ?
 		    json_string_value(json_object_get(rec, "at")) : "");
+	else if (on == CSM_ON_UPDATED && upd != NULL)
+		snprintf(key, sizeof(key), "%s", upd);
 	before = r->changed;
 	run_rules(r, t, on, on & (CSM_ON_MESSAGE | CSM_ON_SURVEY) ? rec : NULL,
-	    on & (CSM_ON_MESSAGE | CSM_ON_SURVEY) ? key : NULL);
+	    (on & (CSM_ON_MESSAGE | CSM_ON_SURVEY)) || (on == CSM_ON_UPDATED &&
+	    upd != NULL) ? key : NULL);
 	if (on & (CSM_ON_CREATED | CSM_ON_UPDATED)) {
 		if (!r->changed_only || r->changed != before)
 			put_ticket(r, t, op != NULL ? op : "updated");
@@ -654,6 +665,10 @@ main(int argc, char **argv)
 		cmd_usage_error("--where and --all: one or the other");
 	if ((where_src != NULL || all) && argc > 0)
 		cmd_usage_error("--where and --all read the store, not files");
+	if ((where_src != NULL || all) && (r.on & (CSM_ON_MESSAGE |
+	    CSM_ON_SURVEY)))
+		cmd_usage_error("--on message and survey: only when reading "
+		    "records (their rules see the message or the answer)");
 	if ((where_src != NULL || all) && rejects != NULL)
 		cmd_usage_error("--rejects: only when reading records, not "
 		    "with --where or --all");

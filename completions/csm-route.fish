@@ -11,6 +11,7 @@ complete -c csm-route -l changed -d 'Print only the tickets changed and what rul
 complete -c csm-route -s n -l dry-run -d 'Show what would change; write nothing'
 complete -c csm-route -l explain -d 'On stderr, why each rule fired or not'
 complete -c csm-route -l by -x -d 'Who makes the changes, in their events'
+complete -c csm-route -s r -l rejects -r -F -d 'Write the records refused there, as read'
 complete -c csm-route -s q -l quiet -d 'No warnings about queued tickets'
 complete -c csm-route -s v -l verbose -d 'Store mode: also print unchanged tickets'
 complete -c csm-route -s o -l output -x -a 'jsonl csv tsv table' -d 'Output format'

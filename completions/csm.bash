@@ -83,14 +83,14 @@ _csm_arg_ingest()
 
 # csm-route, as csm-ingest above.
 _csm_long_route='--db= --config= --format= --where= --all --on= --changed
-	--dry-run --explain --by= --quiet --verbose --output= --batch= --now=
-	--color= --check --help --version'
-_csm_short_route='c:f:w:nqvo:hV'
+	--dry-run --explain --by= --rejects= --quiet --verbose --output= --batch=
+	--now= --color= --check --help --version'
+_csm_short_route='c:f:w:nqvr:o:hV'
 
 _csm_arg_route()
 {
 	case $1 in
-	--db | -c | --config)
+	--db | -c | --config | -r | --rejects)
 		_csm_files
 		;;
 	-f | --format)

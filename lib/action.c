@@ -328,14 +328,20 @@ render(struct rules_ctx *c, struct csm_ticket *t, const char *text)
 	return b.p;
 }
 
-/* The key of what a rule makes on t: stable across reruns, since a
- * rule fires once for each change. */
+/* The key of what a rule makes on t: its firing's key and the action's
+ * place, so stable across reruns (a rule fires once for each change) and
+ * new at each firing. */
 static void
 made_key(struct rules_ctx *c, struct csm_ticket *t, const struct action *a,
     char *buf, size_t n)
 {
 	char ref[24];
 
+	if (c->firing != NULL) {
+		snprintf(buf, n, "%s:%ld", c->firing, (long)(a -
+		    c->rule->acts));
+		return;
+	}
 	csm_ref_format('T', csm_ticket_id(t), ref);
 	snprintf(buf, n, "rule:%s:%s:%s:%ld", c->rule ? c->rule->name : "",
 	    ref, c->run->key ? c->run->key : "-", (long)(a - (c->rule ?

@@ -434,10 +434,24 @@ csm_ticket_lookup(void *arg, const char *name)
 	struct csm_ticket *t = arg;
 	const json_t *c;
 
+	const char *p, *dot;
+	char part[128];
+	size_t len;
+
 	if (strncmp(name, "customer.", 9) != 0)
 		return NULL;
 	c = csm_ticket_customer_record(t->d, t, NULL);
-	return c ? json_object_get(c, name + 9) : NULL;
+	/* Dotted names reach in: customer.identities.phone. */
+	for (p = name + 9; c != NULL; p = dot + 1) {
+		if ((dot = strchr(p, '.')) == NULL)
+			return json_object_get(c, p);
+		if ((len = (size_t)(dot - p)) >= sizeof(part))
+			return NULL;
+		memcpy(part, p, len);
+		part[len] = '\0';
+		c = json_object_get(c, part);
+	}
+	return NULL;
 }
 
 /* Evaluates e against the ticket (see csm.h).  1, 0 or -1. */

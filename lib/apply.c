@@ -657,7 +657,7 @@ apply_order(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 		    v[F_ORDER_NO].s);
 	}
 	before = cust;
-	rc = desk_resolve(d, it, cust, 0, at, &cust, &cop, err);
+	rc = desk_resolve(d, it, cust, 0, at, NULL, &cust, &cop, err);
 	if (rc != 0) {
 		free(attrs);
 		return rc;
@@ -719,7 +719,7 @@ apply_customer(struct csm_desk *d, struct csm_item *it, struct csm_err *err)
 		return rc > 0 ? 0 : rc;
 	if (it->v[F_ID].set)
 		it->v[F_CUSTOMER] = it->v[F_ID];
-	return desk_resolve(d, it, 0, 1, at, &cust, &op, err);
+	return desk_resolve(d, it, 0, 1, at, NULL, &cust, &op, err);
 }
 
 /*

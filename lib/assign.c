@@ -202,6 +202,7 @@ group_entry(struct csm_rules *r, const struct csm_conf_entry *e,
 		if ((g->fallback = strdup(e->value)) == NULL)
 			return csm_err_set(err, CSM_EINTERNAL,
 			    "out of memory");
+		g->fallback_at = e;
 		return 0;
 	}
 	if (strcmp(e->key, "description") == 0)
@@ -269,6 +270,28 @@ known_group(const struct csm_rules *r, const char *name)
 	return 0;
 }
 
+/* What a desk may not mean: a group that shares tickets among no one, an
+ * agent in no group. */
+static int
+warn_idle(struct csm_rules *r, struct csm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < r->ngroups; i++)
+		if (r->groups[i].strategy != S_NONE &&
+		    r->groups[i].nmembers == 0 && rules_warn(r, err, "group "
+		    "'%s' has no members: its tickets wait in its queue%s",
+		    r->groups[i].name, r->groups[i].fallback != NULL ?
+		    ", then go to its fallback" : "") < 0)
+			return -1;
+	for (i = 0; i < r->nagents; i++)
+		if (r->agents[i].ngroups == 0 && rules_warn(r, err, "agent "
+		    "'%s' is in no group: no ticket will be assigned to them",
+		    r->agents[i].name) < 0)
+			return -1;
+	return 0;
+}
+
 /* Groups and agents that rules name must exist once any is declared. */
 static int
 check_names(struct csm_rules *r, struct csm_err *err)
@@ -280,9 +303,9 @@ check_names(struct csm_rules *r, struct csm_err *err)
 	for (i = 0; i < r->ngroups; i++)
 		if (r->groups[i].fallback != NULL &&
 		    !known_group(r, r->groups[i].fallback))
-			return csm_err_set(err, CSM_ECONFIG, "group '%s': "
-			    "fallback '%s' is no group of the configuration",
-			    r->groups[i].name, r->groups[i].fallback);
+			return csm_conf_error(r->groups[i].fallback_at, err,
+			    "fallback: '%s' is no group of the configuration",
+			    r->groups[i].fallback);
 	for (i = 0; i < r->nrules; i++)
 		for (k = 0; k < r->rules[i].nacts; k++) {
 			const struct action *a = &r->rules[i].acts[k];
@@ -321,6 +344,9 @@ assign_parse(struct csm_rules *r, const struct csm_conf *conf,
 	size_t n, i;
 	int rc = 0;
 
+	if (csm_conf_once(conf, "agent", err) < 0 ||
+	    csm_conf_once(conf, "group", err) < 0)
+		return -1;
 	v = csm_conf_entries(conf, &n);
 	for (i = 0; i < n && rc == 0; i++)
 		if (strcmp(v[i].section, "agent") == 0)
@@ -335,9 +361,9 @@ assign_parse(struct csm_rules *r, const struct csm_conf *conf,
 	for (i = 0; i < r->ngroups && rc == 0; i++)
 		rc = resolve_members(r, &r->groups[i], members[i], err);
 	free(members);
-	if (rc < 0)
+	if (rc < 0 || check_names(r, err) < 0)
 		return -1;
-	return check_names(r, err);
+	return warn_idle(r, err);
 }
 
 /* Choosing. */

@@ -860,6 +860,39 @@ csm_conf_suggest(const char *word, const char *const *candidates)
 	return best;
 }
 
+static int
+same_name(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Keys given once in each [section] (see csm.h). */
+int
+csm_conf_once(const struct csm_conf *conf, const char *section,
+    struct csm_err *err)
+{
+	const struct csm_conf_entry *v;
+	size_t n, i, j;
+
+	if (conf == NULL)
+		return 0;
+	v = csm_conf_entries(conf, &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].section, section) != 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(v[j].section, section) == 0 &&
+			    strcmp(v[j].key, v[i].key) == 0 &&
+			    same_name(v[j].name, v[i].name))
+				return csm_conf_error(&v[i], err, "'%s' in "
+				    "[%s%s%s%s] is set twice (first at %s:%ld)",
+				    v[i].key, section, v[i].name ? " \"" : "",
+				    v[i].name ? v[i].name : "",
+				    v[i].name ? "\"" : "", v[j].file, v[j].line);
+	}
+	return 0;
+}
+
 /* The error for an unknown key (see csm.h). */
 int
 csm_conf_unknown_key(const struct csm_conf_entry *e,

@@ -752,8 +752,9 @@ struct csm_rules *csm_rules_new(const struct csm_conf *conf,
 void csm_rules_free(struct csm_rules *r);
 /* How many enabled rules run on any of the kinds in on. */
 size_t csm_rules_count(const struct csm_rules *r, unsigned on);
-/* The i-th thing --check should warn about (a rule that can never run),
- * or NULL past the last (borrowed, valid while r lives). */
+/* The i-th thing --check should warn about (a group with a strategy and
+ * no one in it, an agent in no group), or NULL past the last (borrowed,
+ * valid while r lives). */
 const char *csm_rules_warning(const struct csm_rules *r, size_t i);
 
 struct csm_rules_hooks {
@@ -777,8 +778,11 @@ struct csm_rules_run {
 	const json_t	*extra;		/* on message or survey: that record,
 					 * seen as message.* or survey.* */
 	const char	*key;		/* what happened, for the firing key:
-					 * NULL for created and time rules;
-					 * the message's or answer's id */
+					 * the message's or answer's id, the
+					 * updated_at of an updated record;
+					 * NULL for created rules and for
+					 * sweeps (the key is then the ticket
+					 * as the rule leaves it) */
 };
 
 /*
@@ -970,6 +974,14 @@ const char *csm_conf_suggest(const char *word,
  */
 int csm_conf_unknown_key(const struct csm_conf_entry *e,
     const char *const *known, struct csm_err *err);
+/*
+ * Every key of every [section] and [section "name"] of conf given once:
+ * else -1 with err (CSM_ECONFIG) "file:line:col: 'key' in [section
+ * "name"] is set twice (first at file:line)" for the first key given
+ * again (the last would win in silence).  0 when none is.
+ */
+int csm_conf_once(const struct csm_conf *conf, const char *section,
+    struct csm_err *err);
 
 /*
  * Expressions: the filter language of `when =` and `--where` (csm(7)).

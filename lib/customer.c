@@ -594,7 +594,7 @@ named_roots(struct csm_desk *d, struct csm_item *it, int64_t hint,
  */
 int
 desk_resolve(struct csm_desk *d, struct csm_item *it, int64_t hint,
-    int authoritative, int64_t at, int64_t *cust, int *op,
+    int authoritative, int64_t at, const char *why, int64_t *cust, int *op,
     struct csm_err *err)
 {
 	struct csm_actor who = WHO(d, at);
@@ -602,6 +602,7 @@ desk_resolve(struct csm_desk *d, struct csm_item *it, int64_t hint,
 	size_t nroots, i, nmerged = 0;
 	int changed = 0, created = 0, rc;
 
+	who.why = why;
 	*op = OP_UNCHANGED;
 	*cust = 0;
 	if ((rc = named_roots(d, it, hint, roots, &nroots, err)) < 0)

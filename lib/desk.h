@@ -74,8 +74,9 @@ int nomem(struct csm_err *err);
 	} while (0)
 
 /* customer.c */
+/* ... why: the rule behind the change, for its events, or NULL. */
 int desk_resolve(struct csm_desk *d, struct csm_item *it, int64_t hint,
-    int authoritative, int64_t at, int64_t *cust, int *op,
+    int authoritative, int64_t at, const char *why, int64_t *cust, int *op,
     struct csm_err *err);
 int desk_customer_exists(struct csm_desk *d, int64_t cust,
     struct csm_err *err);

@@ -16,6 +16,7 @@
  * concurrent run or an hourly cron never repeats it.  A rule's actions
  * are done in a savepoint: one refused undoes the rule whole.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +185,10 @@ rule_entry(struct csm_rules *r, const struct csm_conf_entry *e,
 	if ((ru = rule_named(r, e->name, e->file, e->line, err)) == NULL)
 		return -1;
 	if (strcmp(e->key, "when") == 0) {
-		if (ru->when != NULL)
-			return csm_conf_error(e, err, "when: given twice");
 		if ((ru->when = csm_expr_parse(e->value, &xerr)) == NULL)
 			return expr_error(e, &xerr, err);
 		ru->when_line = e->line;
 	} else if (strcmp(e->key, "then") == 0) {
-		if (ru->acts != NULL)
-			return csm_conf_error(e, err, "then: given twice");
 		ru->then_line = e->line;
 		return parse_then(r, ru, e, err);
 	} else if (strcmp(e->key, "on") == 0) {
@@ -286,6 +283,8 @@ csm_rules_new(const struct csm_conf *conf, const struct csm_model *m,
 			    sec[i].line, err) == NULL)
 				goto fail;
 	}
+	if (csm_conf_once(conf, "rule", err) < 0)
+		goto fail;
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i].section, "rule") == 0 &&
 		    rule_entry(r, &v[i], err) < 0)
@@ -305,6 +304,25 @@ csm_rules_new(const struct csm_conf *conf, const struct csm_model *m,
 fail:
 	csm_rules_free(r);
 	return NULL;
+}
+
+int
+rules_warn(struct csm_rules *r, struct csm_err *err, const char *fmt, ...)
+{
+	char buf[512], **v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((v = realloc(r->warnings, (r->nwarnings + 1) *
+	    sizeof(*v))) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	r->warnings = v;
+	if ((v[r->nwarnings] = strdup(buf)) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	r->nwarnings++;
+	return 0;
 }
 
 /* How many enabled rules run on the kinds of on. */
@@ -426,16 +444,19 @@ fire(struct rules_ctx *c, struct csm_ticket *t, const char *key,
 
 	if (csm_store_savepoint(c->d->st, err) < 0)
 		return -1;
+	c->firing = key;
 	for (i = 0; i < ru->nacts && rc >= 0; i++) {
 		rc = action_do(c, t, &ru->acts[i], err);
 		if (rc > 0)
 			*changed = 1;
 	}
 	if (rc >= 0) {
-		/* For a time rule the key is the ticket as it is now. */
+		/* Without a change to name (a sweep of the store), the key
+		 * is the ticket as the rule leaves it: the next sweep finds
+		 * it there and fires again only after another change. */
 		char now_key[512];
 
-		if (c->run->on == CSM_ON_TIME) {
+		if (c->run->key == NULL && c->run->on != CSM_ON_CREATED) {
 			firing_key(ru, c->d, t, c->run, now_key,
 			    sizeof(now_key));
 			key = now_key;
@@ -445,6 +466,7 @@ fire(struct rules_ctx *c, struct csm_ticket *t, const char *key,
 		    NULL, err);
 		json_decref(data);
 	}
+	c->firing = NULL;
 	if (rc >= 0)
 		return csm_store_savepoint_end(c->d->st, 1, err) < 0 ? -1 : 1;
 	if (err->code != CSM_EDATA)
@@ -521,7 +543,7 @@ csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
     struct csm_ticket *t, const struct csm_rules_run *run,
     const struct csm_rules_hooks *h, int *changed, struct csm_err *err)
 {
-	struct rules_ctx c = {r, d, h, run, NULL, {NULL, 0, NULL}};
+	struct rules_ctx c = {r, d, h, run, NULL, {NULL, 0, NULL}, NULL};
 	struct lookup_arg la = {t, run};
 	struct csm_expr_ctx ctx;
 	struct csm_err refused;

@@ -68,6 +68,7 @@ struct group {
 	char		*name;
 	int		 strategy;
 	char		*fallback;
+	const struct csm_conf_entry *fallback_at; /* while compiling */
 	size_t		*members;	/* indexes into agents, in order */
 	size_t		 nmembers;
 };
@@ -95,6 +96,8 @@ struct rules_ctx {
 	const struct csm_rules_run	*run;
 	const struct rule		*rule;
 	struct csm_actor		 who;
+	const char			*firing;	/* the rule's firing
+							 * key, while it fires */
 };
 int action_do(struct rules_ctx *c, struct csm_ticket *t,
     const struct action *a, struct csm_err *err);
@@ -102,6 +105,10 @@ int action_do(struct rules_ctx *c, struct csm_ticket *t,
 /* rule_names.c: every name a rule reads or sets exists.  0, or -1 with
  * err (CSM_ECONFIG, "FILE:LINE: rule 'x': when: unknown field ..."). */
 int rules_check_names(struct csm_rules *r, struct csm_err *err);
+/* rules.c: keeps a warning for --check (csm_rules_warning).  0, or -1
+ * with err when out of memory. */
+int rules_warn(struct csm_rules *r, struct csm_err *err, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 /* assign.c */
 int assign_parse(struct csm_rules *r, const struct csm_conf *conf,

@@ -490,12 +490,12 @@ ticket_create(struct csm_desk *d, struct csm_item *it,
 	int64_t cust = 0;
 	int op, rc;
 
-	(void)who;
 	if (new_ticket(d->model, d->now, it, &t, err) < 0)
 		return -1;
 	if (it->missing != NULL)
 		return refuse(err, "%s", it->missing);
-	rc = desk_resolve(d, it, 0, 0, t.i[TC_CREATED_AT], &cust, &op, err);
+	rc = desk_resolve(d, it, 0, 0, t.i[TC_CREATED_AT], who->why, &cust,
+	    &op, err);
 	if (rc != 0)
 		return rc;
 	t.i[TC_CUSTOMER] = cust;
@@ -617,7 +617,8 @@ ticket_update(struct csm_desk *d, struct csm_item *it, struct trow *t,
 	if ((rc = check_attrs(d, it, ttype, &attrs, err)) < 0)
 		return rc;
 	/* Everything is checked: from here on, write. */
-	rc = desk_resolve(d, it, t->i[TC_CUSTOMER], 0, at, &cust, &op, err);
+	rc = desk_resolve(d, it, t->i[TC_CUSTOMER], 0, at, who.why, &cust,
+	    &op, err);
 	if (rc != 0)
 		goto out;
 	rc = -2;

@@ -115,8 +115,17 @@ t() {
 	check $'[rule "all"]\n\tthen = priority = high\n\tstop = true\n[rule "late"]\n\tthen = priority = low' "rule 'late' can never run: rule 'all' before it always fires and stops"
 	check $'[group "g"]\n\tmembers = zed' "members: unknown agent 'zed'"
 	check $'[group "g"]\n\tstrategy = random' "strategy: unknown 'random'"
+	check $'[group "g"]\n\tstrategy = round-robin\n\tfallback = nowhere\n[agent "a"]\n\tgroups = g' "bad.conf:3:13: fallback: 'nowhere' is no group of the configuration"
+	check $'[agent "a"]\n\tgroups = x\n\tcapacity = 2\n\tcapacity = 3' "bad.conf:4:13: 'capacity' in [agent \"a\"] is set twice (first at "
+	check $'[group "g"]\n\tstrategy = round-robin\n[group "g"]\n\tstrategy = capacity' "'strategy' in [group \"g\"] is set twice"
+	check $'[rule "x"]\n\ton = created\n\ton = time\n\tthen = note "a"' "'on' in [rule \"x\"] is set twice"
 	check $'[agent "a"]\n\tcapacity = lots' "capacity: expected a number of open tickets"
 	check $'[agent "a"]\n\tgroup = x' "unknown key 'group' in [agent] (did you mean 'groups'?)"
+	# Warnings, exit 0: a group sharing among no one, an agent in no group.
+	printf '[group "g"]\n\tstrategy = round-robin\n[agent "a"]\n\tskills = x\n' >"$TMP/w.conf"
+	run2 csm-route -c "$TMP/w.conf" --check
+	[ "$status" -eq 0 ]
+	[ "$err" = "$(printf '%s\n' "csm-route: warning: group 'g' has no members: its tickets wait in its queue" "csm-route: warning: agent 'a' is in no group: no ticket will be assigned to them")" ]
 	check $'[rule "x"]\n\tthen = note' "expected the text"
 	# Names: a typo would match nothing, or change a field no one reads.
 	check $'[rule "x"]\n\twhen = priorty = "high"\n\tthen = note "a"' "bad.conf:2: rule 'x': when: unknown field 'priorty' (did you mean 'priority'?)"
@@ -264,7 +273,7 @@ t() {
 	for i in 6 7; do t "$i" '"group":"h"'; done | ingest >"$TMP/h.jsonl"
 	run2 route <"$TMP/h.jsonl"
 	[ "$status" -eq 0 ]
-	[[ "$err" == "csm-route: T-000007: left in the queue of 'h': every member is away or at capacity" ]]
+	[[ "$err" == "csm-route: warning: T-000007: left in the queue of 'h': every member is away or at capacity" ]]
 	[ "$(q "SELECT coalesce(assignee, '-') FROM tickets WHERE id IN (6, 7)" | tr '\n' ,)" = "x,-," ]
 }
 
@@ -433,4 +442,49 @@ t() {
 	ingest "$TMP/crm.csv" | route >/dev/null
 	[ "$(q "SELECT priority FROM tickets WHERE id = 1")" = low ]
 	[ "$(q "SELECT count(*) FROM events WHERE ticket = 1 AND field = 'priority' AND by = 'csm-route'")" -eq 1 ]
+}
+
+@test "an updated rule fires once for each change: read again, nothing; a new change, a new note" {
+	cat >"$CONF" <<-'EOF2'
+	[core]
+		timezone = Asia/Shanghai
+	[rule "esc"]
+		on = updated
+		when = priority != "urgent"
+		then = escalate, note "升级到 {priority}"
+	EOF2
+	t 1 | ingest >/dev/null
+	t 1 '"subject":"again","updated_at":"2026-11-21T09:00:00+08:00"' | ingest >"$TMP/u1.jsonl"
+	t 1 '"subject":"and again","updated_at":"2026-11-23T13:00:00+08:00"' >"$TMP/u2.in"
+	run2 route "$TMP/u1.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$(q 'SELECT priority FROM tickets')" = high ]
+	# The same record again, alone or named twice: nothing more.
+	run2 route --changed "$TMP/u1.jsonl" "$TMP/u1.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	[ "$(q 'SELECT priority FROM tickets')" = high ]
+	# The next change fires the rule again, with a note of its own.
+	ingest "$TMP/u2.in" >"$TMP/u2.jsonl"
+	run2 route "$TMP/u2.jsonl"
+	[ "$status" -eq 0 ] || { echo "err: $err" >&3; false; }
+	[ "$(q 'SELECT priority FROM tickets')" = urgent ]
+	[ "$(q "SELECT group_concat(body, '|') FROM messages")" = "升级到 high|升级到 urgent" ]
+	# A sweep of the store afterwards: the rule's own change is no news.
+	run2 route --all --on updated --changed
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+}
+
+@test "a rule that sets tier changes the customer's profile; its event names the rule" {
+	printf '[rule "gold"]\n\twhen = customer.identities.phone contains "13800138000"\n\tthen = tier = gold\n' >>"$CONF"
+	t 1 '"phone":"13800138000"' | ingest | route >/dev/null
+	[ "$(q "SELECT action || '|' || field || '|' || new || '|' || by || '|' || why FROM events WHERE customer IS NOT NULL AND action = 'profile'")" = "profile|tier|gold|csm-route|gold" ]
+	[ "$(q 'SELECT tier FROM customers')" = gold ]
+	# --all reads no messages or answers; a dry run makes no store.
+	run2 route --all --on message
+	[ "$status" -eq 64 ]
+	run2 csm-route -n --db "$TMP/none.db" -c "$CONF" --all
+	[ "$status" -eq 66 ]
+	[ ! -e "$TMP/none.db" ]
 }

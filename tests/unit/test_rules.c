@@ -135,7 +135,7 @@ test_compile(void)
 	refused("[rule \"x\"]\n\tthen = note \"a\"\n\tstop = maybe\n",
 	    "stop: expected true or false");
 	refused("[rule \"x\"]\n\tthen = note \"a\"\n\tthen = note \"b\"\n",
-	    "then: given twice");
+	    "r.conf:3:9: 'then' in [rule \"x\"] is set twice (first at r.conf:2)");
 	refused("[rule \"x\"]\n\tthen = note \"a\"\n\twhenn = a\n",
 	    "unknown key 'whenn' in [rule] (did you mean 'when'?)");
 	refused("[rule \"\"]\n\tthen = note \"a\"\n", "[rule] needs a name");
@@ -144,7 +144,7 @@ test_compile(void)
 	refused("[rule \"x\"]\n\tthen = assignee = zed\n[agent \"a\"]\n"
 	    "\tgroups = g\n", "no agent 'zed'");
 	refused("[group \"g\"]\n\tfallback = h\n\tstrategy = skills\n",
-	    "fallback 'h' is no group");
+	    "r.conf:2:13: fallback: 'h' is no group");
 	/* Counting by kind; a disabled rule does not count. */
 	c = conf_of("[rule \"a\"]\n\tthen = note \"a\"\n[rule \"b\"]\n\ton = "
 	    "time, survey\n\tthen = note \"b\"\n[rule \"c\"]\n\tenabled = "
