@@ -684,6 +684,42 @@ test_conf_sections(void)
 	csm_conf_free(c);
 }
 
+/* csm_conf_once: a key again in the same section and name, even in a
+ * second header of it, is named with where it was first. */
+static void
+test_conf_once(void)
+{
+	struct csm_err err;
+	struct csm_conf *c;
+
+	c = parse("[a \"x\"]\nk = 1\n[a \"y\"]\nk = 2\n[a]\nk = 3\n[b]\nk = 4\n"
+	    "[a \"x\"]\nj = 5\n", &err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INT(csm_conf_once(c, "a", &err), 0);
+	CHECK_INT(csm_conf_once(NULL, "a", &err), 0);
+	csm_conf_free(c);
+	c = parse("[a \"x\"]\nk = 1\n[b]\nk = 2\n[a \"x\"]\n  k = 3\n", &err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INT(csm_conf_once(c, "b", &err), 0);
+	CHECK_INT(csm_conf_once(c, "a", &err), -1);
+	CHECK_INT(err.code, CSM_ECONFIG);
+	CHECK_STR(err.msg, "t.conf:6:7: 'k' in [a \"x\"] is set twice (first "
+	    "at t.conf:2)");
+	csm_conf_free(c);
+	c = parse("[a]\nk = 1\nk = 2\n", &err);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INT(csm_conf_once(c, "a", &err), -1);
+	CHECK_STR(err.msg, "t.conf:3:5: 'k' in [a] is set twice (first at "
+	    "t.conf:2)");
+	csm_conf_free(c);
+}
+
 /* [include] is the parser's own: its keys and its header are checked. */
 static void
 test_conf_include_errors(void)
@@ -765,6 +801,7 @@ main(void)
 	test_conf_sections();
 	test_conf_include_errors();
 	test_conf_suggest();
+	test_conf_once();
 	CHECK_INT(csm_t_rmtree(dir), 0);
 	return TEST_REPORT();
 }
