@@ -32,6 +32,11 @@ struct csm_ticket_iter {
 	size_t				 ntouched, cap;
 	int				 overflow;	/* too many: read all
 							 * of the page again */
+	/* Another connection may commit while ours is between two
+	 * transactions: after each commit of ours, the store's data
+	 * version says whether one did (then all of the page is read
+	 * again). */
+	int				 committed, dv;
 	struct csm_ticket		*cur;
 };
 
@@ -472,6 +477,7 @@ csm_ticket_match(struct csm_desk *d, struct csm_ticket *t,
 	return csm_expr_eval(e, rec, &ctx, err);
 }
 
+static int on_commit(void *arg);
 static void on_update(void *arg, int op, const char *db, const char *table,
     sqlite3_int64 rowid);
 
@@ -493,7 +499,18 @@ csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
 		it->q = *q;
 	it->last = it->q.after;
 	sqlite3_update_hook(csm_store_db(d->st), on_update, it);
+	sqlite3_commit_hook(csm_store_db(d->st), on_commit, it);
 	return it;
+}
+
+/* SQLite's commit hook: the desk's connection commits (and goes on). */
+static int
+on_commit(void *arg)
+{
+	struct csm_ticket_iter *it = arg;
+
+	it->committed = 1;
+	return 0;
 }
 
 /* SQLite's update hook: a ticket row changed on the desk's connection. */
@@ -579,7 +596,23 @@ iter_page(struct csm_ticket_iter *it, struct csm_err *err)
 		it->last = it->rows[it->n - 1].id;
 	it->ntouched = 0;
 	it->overflow = 0;
+	it->committed = 0;
+	it->dv = csm_store_data_version(it->d->st);
 	return 0;
+}
+
+/* After a commit of ours: has another connection committed since the
+ * page was read?  Then none of the page is as read. */
+static void
+others_committed(struct csm_ticket_iter *it)
+{
+	int dv;
+
+	it->committed = 0;
+	dv = csm_store_data_version(it->d->st);
+	if (dv != it->dv || dv < 0)
+		it->overflow = 1;
+	it->dv = dv;
 }
 
 /*
@@ -607,6 +640,8 @@ csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **tp,
 				return 0;
 		}
 		id = it->rows[it->next].id;
+		if (it->committed)
+			others_committed(it);
 		if (touched(it, id)) {
 			trow_clear(&it->rows[it->next++]);
 			if ((rc = csm_ticket_load(it->d, id, 1, &it->cur,
@@ -638,6 +673,7 @@ csm_ticket_iter_free(struct csm_ticket_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_update_hook(csm_store_db(it->d->st), NULL, NULL);
+	sqlite3_commit_hook(csm_store_db(it->d->st), NULL, NULL);
 	csm_ticket_free(it->cur);
 	page_clear(it);
 	free(it->rows);

@@ -650,8 +650,10 @@ struct csm_ticket_iter *csm_ticket_iter_new(struct csm_desk *d,
 /* The next ticket: 1 and *t (borrowed until the next call), 0 at the end,
  * -1 with err.  Changing *t, or any ticket, through the desk is allowed:
  * tickets are read 256 at a time, and one the desk changed since is read
- * again.  Another program's changes during a page are seen from the next
- * page on.  One iteration at a time per store connection. */
+ * again; so is the rest of the page when the caller commits between two
+ * tickets and another program committed since the page was read.  One
+ * iteration at a time per store connection (it holds the connection's
+ * update and commit hooks). */
 int csm_ticket_iter_next(struct csm_ticket_iter *it, struct csm_ticket **t,
     struct csm_err *err);
 void csm_ticket_iter_free(struct csm_ticket_iter *it);

@@ -503,6 +503,59 @@ test_iteration(void)
 	CHECK_INT(vip, 1);
 }
 
+/*
+ * A sweep that commits between tickets: another program's change made
+ * after the page was read, between two of our transactions, is seen (the
+ * rest of the page is read again), so a rule never acts on a ticket as
+ * it was.
+ */
+static void
+test_iteration_others(const char *path)
+{
+	struct csm_ticket_query q = {0};
+	struct csm_ticket_iter *it;
+	struct csm_ticket *t;
+	struct csm_store *other;
+	struct csm_err err;
+	const json_t *rec;
+	int64_t second = 0;
+	int rc, n = 0, seen = 0;
+
+	CHECK_INT(csm_store_begin(st, &err), 0);
+	it = csm_ticket_iter_new(d, &q, &err);
+	CHECK(it != NULL);
+	other = csm_store_open(path, 0, 1000, &err);
+	CHECK(other != NULL);
+	if (it == NULL || other == NULL)
+		return;
+	while ((rc = csm_ticket_iter_next(it, &t, &err)) > 0) {
+		rec = csm_ticket_record(d, t, &err);
+		if (n == 1) {
+			CHECK_INT(csm_ticket_id(t), second);
+			seen = str(rec, "group") != NULL &&
+			    strcmp(str(rec, "group"), "其他组") == 0;
+		}
+		if (n++ == 0) {
+			/* Ours commits; the other program changes the next
+			 * ticket; ours begins again and reads on. */
+			CHECK_INT(csm_store_commit(st, &err), 0);
+			second = csm_ticket_id(t) + 1;
+			CHECK_INT(csm_store_begin(other, &err), 0);
+			CHECK_INT(sqlite3_exec(csm_store_db(other), "UPDATE "
+			    "tickets SET grp = '其他组' WHERE id = (SELECT "
+			    "min(id) FROM tickets) + 1", NULL, NULL, NULL),
+			    SQLITE_OK);
+			CHECK_INT(csm_store_commit(other, &err), 0);
+			CHECK_INT(csm_store_begin(st, &err), 0);
+		}
+	}
+	CHECK_INT(rc, 0);
+	CHECK(seen);
+	csm_ticket_iter_free(it);
+	CHECK_INT(csm_store_commit(st, &err), 0);
+	csm_store_close(other, NULL);
+}
+
 int
 main(void)
 {
@@ -534,6 +587,7 @@ main(void)
 	test_keyed_events();
 	test_iteration();
 	CHECK_INT(csm_store_commit(st, &err), 0);
+	test_iteration_others(path);
 	csm_desk_free(d);
 	csm_store_close(st, NULL);
 	csm_model_free(model);
