@@ -292,6 +292,30 @@ warn_idle(struct csm_rules *r, struct csm_err *err)
 	return 0;
 }
 
+/* Fallbacks that lead back to where they started would move a ticket no
+ * one can take round them on every run. */
+static int
+fallback_cycle(struct csm_rules *r, struct csm_err *err)
+{
+	const struct group *g;
+	size_t i, steps;
+
+	for (i = 0; i < r->ngroups; i++) {
+		g = &r->groups[i];
+		for (steps = 0; g != NULL && g->fallback != NULL &&
+		    steps <= r->ngroups; steps++) {
+			g = group_named(r, g->fallback);
+			if (g == &r->groups[i])
+				return csm_conf_error(r->groups[i].fallback_at,
+				    err, "fallback: '%s' leads back to group "
+				    "'%s' (a ticket no one can take would go "
+				    "round for ever)", r->groups[i].fallback,
+				    r->groups[i].name);
+		}
+	}
+	return 0;
+}
+
 /* Groups and agents that rules name must exist once any is declared. */
 static int
 check_names(struct csm_rules *r, struct csm_err *err)
@@ -306,6 +330,8 @@ check_names(struct csm_rules *r, struct csm_err *err)
 			return csm_conf_error(r->groups[i].fallback_at, err,
 			    "fallback: '%s' is no group of the configuration",
 			    r->groups[i].fallback);
+	if (fallback_cycle(r, err) < 0)
+		return -1;
 	for (i = 0; i < r->nrules; i++)
 		for (k = 0; k < r->rules[i].nacts; k++) {
 			const struct action *a = &r->rules[i].acts[k];

@@ -577,6 +577,16 @@ csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
 			return -1;
 		if (rc == 0) {
 			explain(&c, t, 0, why);
+			/* A stop rule that fired for this change stops the
+			 * rules after it even when its own change has made its
+			 * when false since: a rerun does what the run did. */
+			if (ru->stop && run->on != CSM_ON_TIME) {
+				firing_key(ru, d, t, run, key, sizeof(key));
+				if ((rc = key_taken(d, key, err)) < 0)
+					return -1;
+				if (rc > 0)
+					break;
+			}
 			continue;
 		}
 		firing_key(ru, d, t, run, key, sizeof(key));

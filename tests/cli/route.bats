@@ -116,6 +116,8 @@ t() {
 	check $'[group "g"]\n\tmembers = zed' "members: unknown agent 'zed'"
 	check $'[group "g"]\n\tstrategy = random' "strategy: unknown 'random'"
 	check $'[group "g"]\n\tstrategy = round-robin\n\tfallback = nowhere\n[agent "a"]\n\tgroups = g' "bad.conf:3:13: fallback: 'nowhere' is no group of the configuration"
+	check $'[group "g"]\n\tfallback = h\n[group "h"]\n\tfallback = i\n[group "i"]\n\tfallback = g' "bad.conf:2:13: fallback: 'h' leads back to group 'g'"
+	check $'[group "g"]\n\tfallback = g' "bad.conf:2:13: fallback: 'g' leads back to group 'g'"
 	check $'[agent "a"]\n\tgroups = x\n\tcapacity = 2\n\tcapacity = 3' "bad.conf:4:13: 'capacity' in [agent \"a\"] is set twice (first at "
 	check $'[group "g"]\n\tstrategy = round-robin\n[group "g"]\n\tstrategy = capacity' "'strategy' in [group \"g\"] is set twice"
 	check $'[rule "x"]\n\ton = created\n\ton = time\n\tthen = note "a"' "'on' in [rule \"x\"] is set twice"
@@ -487,4 +489,24 @@ t() {
 	run2 csm-route -n --db "$TMP/none.db" -c "$CONF" --all
 	[ "$status" -eq 66 ]
 	[ ! -e "$TMP/none.db" ]
+}
+
+@test "a stop rule whose own change makes its when false still stops the rules after it when read again" {
+	cat >"$CONF" <<-'EOF2'
+	[core]
+		timezone = Asia/Shanghai
+	[rule "triage"]
+		when = not exists group
+		then = group = 一线
+		stop = true
+	[rule "later"]
+		then = tags += later
+	EOF2
+	t 1 | ingest >"$TMP/i.jsonl"
+	route "$TMP/i.jsonl" >/dev/null
+	run2 route --changed --explain "$TMP/i.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	[ "$(q 'SELECT grp || "|" || coalesce(tags, "-") FROM tickets')" = "一线|-" ]
+	[[ "$err" != *"rule 'later'"* ]]
 }
