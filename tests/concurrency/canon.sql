@@ -15,7 +15,12 @@
 --  - merged customers and how many there are: three customers met in
 --    another order are merged in two steps or in one;
 --  - events without a ticket (merge, identity, profile, order and
---    survey events of customers), for the same reasons.
+--    survey events of customers), for the same reasons;
+--  - who csm-route gave a ticket (its assignee, the new value of its
+--    assignment event): round robin gives the next member to whichever
+--    ticket comes next.  How many each member was given, and each
+--    rotation's last, do not depend on the order (actors/route.sh adds
+--    them).
 -- What stays: every ticket with every column but its id, its customer as
 -- a partition; every message, survey and order; every event of a ticket;
 -- the partition of identities into live customers.
@@ -24,7 +29,10 @@ SELECT 'tickets', json_array(t.source, t.source_id, t.thread_id,
     (SELECT min(i.kind || ':' || i.value) FROM identities i
 	WHERE i.customer = t.customer),
     t.ticket_type, t.subject, t.body, t.status, t.stage, t.priority,
-    t.category, t.product, t.region, t.tags, t.grp, t.assignee, t.phone,
+    t.category, t.product, t.region, t.tags, t.grp,
+    CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.ticket = t.id AND
+	e.field = 'assignee' AND e.by = 'csm-route' AND e.new = t.assignee)
+	THEN 'csm-route' ELSE t.assignee END, t.phone,
     t.email, t.wechat, t.name, t.tier, t.org, t.attrs, t.created_at,
     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at,
     t.reopens,
@@ -42,7 +50,9 @@ FROM messages m;
 SELECT 'ticket-events', json_array(
     (SELECT t.source || '/' || t.source_id FROM tickets t
 	WHERE t.id = e.ticket),
-    e.at, e.by, e.action, e.field, e.old, e.new, e.data, e.ext)
+    e.at, e.by, e.action, e.field, e.old,
+    CASE WHEN e.by = 'csm-route' AND e.field = 'assignee' THEN 'csm-route'
+	ELSE e.new END, e.data, e.ext)
 FROM events e WHERE e.ticket IS NOT NULL;
 
 SELECT 'surveys', json_array(
