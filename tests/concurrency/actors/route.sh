@@ -80,7 +80,10 @@ route_setup() {
 	}
 	per=$(((CONC_ROUTE_TICKETS + slices - 1) / slices))
 	{
-		cat "$CSM_CONFIG" && cat <<-'EOF'
+		# The sample's configuration without its own desk (rules,
+		# agents, groups): this actor brings its own.
+		awk '/^\[/ { desk = $0 ~ /^\[(rule|agent|group)[] ]/ } !desk' \
+		    "$CSM_CONFIG" && cat <<-'EOF'
 
 		# The routers of tests/concurrency/actors/route.sh.
 		[rule "route-refund"]

@@ -42,14 +42,16 @@ route_q() {
 	sqlite3 -batch -bail -noheader -list "$1" "$2"
 }
 
-# route_conf: the configuration: sample/csm.conf (the repair workflow,
-# the serial_no field the repair tickets need), then rules, groups and
-# agents.  Every agent is in one group, so that assignments counted by
-# agent are assignments counted by group.
+# route_conf: the configuration: sample/csm.conf without its own desk
+# (the repair workflow, the serial_no field the repair tickets need; not
+# its rules, agents and groups), then rules, groups and agents.  Every
+# agent is in one group, so that assignments counted by agent are
+# assignments counted by group.
 route_conf() {
 	local g a
 
-	cat "$CRASH_TOP/sample/csm.conf" && cat <<-'EOF'
+	awk '/^\[/ { desk = $0 ~ /^\[(rule|agent|group)[] ]/ } !desk' \
+	    "$CRASH_TOP/sample/csm.conf" && cat <<-'EOF'
 
 	# The crash case of csm-route (tests/crash/cases/route.sh).
 	[rule "vip-payment"]
