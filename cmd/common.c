@@ -303,6 +303,72 @@ cmd_model(const struct csm_conf *conf)
 	return m;
 }
 
+/* Option values (common.h). */
+
+int
+cmd_in_format(const char *arg)
+{
+	int fmt = csm_fmt_parse(arg);
+
+	if (fmt < 0 || fmt == CSM_FMT_TABLE)
+		cmd_usage_error("unknown input format '%s' (expected jsonl, "
+		    "csv or tsv)", arg);
+	return fmt;
+}
+
+int
+cmd_out_format(const char *arg)
+{
+	int fmt = csm_fmt_parse(arg);
+
+	if (fmt < 0)
+		cmd_usage_error("unknown output format '%s' (expected jsonl, "
+		    "csv, tsv or table)", arg);
+	return fmt;
+}
+
+const char *
+cmd_color_arg(const char *arg)
+{
+	if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
+	    strcmp(arg, "never") != 0)
+		cmd_usage_error("--color: expected auto, always or never, got "
+		    "'%s'", arg);
+	return arg;
+}
+
+long
+cmd_batch_arg(const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*end != '\0' || n <= 0 || errno != 0)
+		cmd_usage_error("--batch: expected a positive number, got '%s'",
+		    arg);
+	return n;
+}
+
+void
+cmd_now_arg(const char *arg, const struct csm_tz *tz, int64_t *now)
+{
+	struct csm_err err;
+
+	if (csm_time_parse(arg, strlen(arg), tz, now, &err) < 0 ||
+	    !csm_time_check(*now, &err))
+		cmd_usage_error("--now: %s", err.msg);
+}
+
+void
+cmd_help(const char *usage)
+{
+	fputs(usage, stdout);
+	cmd_close_stdout();
+	exit(0);
+}
+
 /* The store's busy timeout in milliseconds. */
 int
 cmd_busy_ms(void)

@@ -66,6 +66,20 @@ void cmd_argv0(char **argv);
  */
 void cmd_check_csv_flags(int out_fmt, unsigned wflags);
 
+/*
+ * Option values every tool reads alike; a bad one is a usage error (64)
+ * naming the option.  -f: jsonl, csv or tsv; -o: those or table;
+ * --color: auto, always or never (returned as given); --batch: a
+ * positive number; --now: a time in tz (RFC 3339), into *now.
+ */
+int cmd_in_format(const char *arg);
+int cmd_out_format(const char *arg);
+const char *cmd_color_arg(const char *arg);
+long cmd_batch_arg(const char *arg);
+void cmd_now_arg(const char *arg, const struct csm_tz *tz, int64_t *now);
+/* -h: the usage text on stdout, exit 0. */
+void cmd_help(const char *usage) __attribute__((noreturn));
+
 /* --color=auto|always|never and NO_COLOR, TERM=dumb: 1 for colour. */
 int cmd_color(const char *when, int fd);
 /* --[no-]progress and -q: 1 to show progress on stderr. */

@@ -229,7 +229,7 @@ main(int argc, char **argv)
 	struct ctx c;
 	struct timespec t0, t1;
 	FILE *out;
-	char *path, *end, name[256];
+	char *path, name[256];
 	int i, nfiles, rc, unreadable = 0;
 	static volatile sig_atomic_t stop;
 
@@ -248,10 +248,7 @@ main(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'f':
-			fmt = csm_fmt_parse(optarg);
-			if (fmt < 0 || fmt == CSM_FMT_TABLE)
-				cmd_usage_error("unknown input format '%s' "
-				    "(expected jsonl, csv or tsv)", optarg);
+			fmt = cmd_in_format(optarg);
 			break;
 		case 't':
 			o.kind = csm_kind_parse(optarg);
@@ -291,11 +288,7 @@ main(int argc, char **argv)
 			quiet = 1;
 			break;
 		case 'o':
-			out_fmt = csm_fmt_parse(optarg);
-			if (out_fmt < 0)
-				cmd_usage_error("unknown output format '%s' "
-				    "(expected jsonl, csv, tsv or table)",
-				    optarg);
+			out_fmt = cmd_out_format(optarg);
 			break;
 		case OPT_BOM:
 			wflags |= CSM_W_BOM;
@@ -307,11 +300,7 @@ main(int argc, char **argv)
 			wflags |= CSM_W_EXCEL_SAFE;
 			break;
 		case OPT_BATCH:
-			errno = 0;
-			o.batch = strtol(optarg, &end, 10);
-			if (*end != '\0' || o.batch <= 0 || errno != 0)
-				cmd_usage_error("--batch: expected a positive "
-				    "number, got '%s'", optarg);
+			o.batch = cmd_batch_arg(optarg);
 			break;
 		case OPT_NOW:
 			now_text = optarg;
@@ -326,20 +315,13 @@ main(int argc, char **argv)
 			progress = 0;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") != 0 &&
-			    strcmp(optarg, "always") != 0 &&
-			    strcmp(optarg, "never") != 0)
-				cmd_usage_error("--color: expected auto, always "
-				    "or never, got '%s'", optarg);
-			color = optarg;
+			color = cmd_color_arg(optarg);
 			break;
 		case OPT_CHECK:
 			check = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			cmd_close_stdout();
-			return 0;
+			cmd_help(usage_text);
 		case 'V':
 			cmd_version();
 		case OPT_LIST:
@@ -370,10 +352,8 @@ main(int argc, char **argv)
 			    err.msg);
 	}
 	o.now = (int64_t)time(NULL);
-	if (now_text != NULL && (csm_time_parse(now_text, strlen(now_text),
-	    csm_model_tz(model), &o.now, &err) < 0 ||
-	    !csm_time_check(o.now, &err)))
-		cmd_usage_error("--now: %s", err.msg);
+	if (now_text != NULL)
+		cmd_now_arg(now_text, csm_model_tz(model), &o.now);
 	o.where = where;
 	o.keep_raw = c.rejects_path != NULL;
 	if (o.verbose && out_fmt == -1 && !isatty(STDOUT_FILENO))

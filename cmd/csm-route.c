@@ -564,7 +564,6 @@ main(int argc, char **argv)
 	struct csm_expr *where = NULL;
 	struct csm_err err;
 	int64_t now;
-	char *end;
 	size_t k;
 
 	cmd_init("csm-route");
@@ -581,10 +580,7 @@ main(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'f':
-			fmt = csm_fmt_parse(optarg);
-			if (fmt < 0 || fmt == CSM_FMT_TABLE)
-				cmd_usage_error("unknown input format '%s' "
-				    "(expected jsonl, csv or tsv)", optarg);
+			fmt = cmd_in_format(optarg);
 			break;
 		case 'w':
 			where_src = optarg;
@@ -619,37 +615,22 @@ main(int argc, char **argv)
 			r.verbose = 1;
 			break;
 		case 'o':
-			out_fmt = csm_fmt_parse(optarg);
-			if (out_fmt < 0)
-				cmd_usage_error("unknown output format '%s' "
-				    "(expected jsonl, csv, tsv or table)",
-				    optarg);
+			out_fmt = cmd_out_format(optarg);
 			break;
 		case OPT_BATCH:
-			errno = 0;
-			r.batch = strtol(optarg, &end, 10);
-			if (*end != '\0' || r.batch <= 0 || errno != 0)
-				cmd_usage_error("--batch: expected a positive "
-				    "number, got '%s'", optarg);
+			r.batch = cmd_batch_arg(optarg);
 			break;
 		case OPT_NOW:
 			now_text = optarg;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") != 0 &&
-			    strcmp(optarg, "always") != 0 &&
-			    strcmp(optarg, "never") != 0)
-				cmd_usage_error("--color: expected auto, always "
-				    "or never, got '%s'", optarg);
-			color = optarg;
+			color = cmd_color_arg(optarg);
 			break;
 		case OPT_CHECK:
 			check = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			cmd_close_stdout();
-			return 0;
+			cmd_help(usage_text);
 		case 'V':
 			cmd_version();
 		case OPT_LIST:
@@ -694,10 +675,8 @@ main(int argc, char **argv)
 	    &err)) == NULL)
 		cmd_usage_error("--where: column %ld: %s", err.col, err.msg);
 	now = (int64_t)time(NULL);
-	if (now_text != NULL && (csm_time_parse(now_text, strlen(now_text),
-	    csm_model_tz(model), &now, &err) < 0 || !csm_time_check(now,
-	    &err)))
-		cmd_usage_error("--now: %s", err.msg);
+	if (now_text != NULL)
+		cmd_now_arg(now_text, csm_model_tz(model), &now);
 	if (out_fmt == -1)
 		out_fmt = isatty(STDOUT_FILENO) ? CSM_FMT_TABLE : CSM_FMT_JSONL;
 	r.w = csm_writer_new(stdout, (enum csm_fmt)out_fmt,
