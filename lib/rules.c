@@ -257,6 +257,26 @@ index_rules(struct csm_rules *r, struct csm_err *err)
 	return 0;
 }
 
+/* The name of a rule, agent or group is printed in every message about
+ * it and kept in the store: no control characters. */
+static int
+bad_name(const struct csm_conf_section *sec, struct csm_err *err)
+{
+	const unsigned char *p;
+
+	if (sec->name == NULL || (strcmp(sec->section, "rule") != 0 &&
+	    strcmp(sec->section, "agent") != 0 &&
+	    strcmp(sec->section, "group") != 0))
+		return 0;
+	for (p = (const unsigned char *)sec->name; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: [%s] "
+			    "name: control character 0x%02x (names are "
+			    "printed and stored)", sec->file, sec->line,
+			    sec->col, sec->section, *p);
+	return 0;
+}
+
 /* Compiles the rules of conf (see csm.h). */
 struct csm_rules *
 csm_rules_new(const struct csm_conf *conf, const struct csm_model *m,
@@ -276,6 +296,9 @@ csm_rules_new(const struct csm_conf *conf, const struct csm_model *m,
 		v = csm_conf_entries(conf, &n);
 		/* Rules in the order their sections first appear. */
 		sec = csm_conf_sections(conf, &ns);
+		for (i = 0; i < ns; i++)
+			if (bad_name(&sec[i], err) < 0)
+				goto fail;
 		for (i = 0; i < ns; i++)
 			if (strcmp(sec[i].section, "rule") == 0 &&
 			    sec[i].name != NULL && sec[i].name[0] != '\0' &&

@@ -510,3 +510,33 @@ t() {
 	[ "$(q 'SELECT grp || "|" || coalesce(tags, "-") FROM tickets')" = "一线|-" ]
 	[[ "$err" != *"rule 'later'"* ]]
 }
+
+@test "hostile input: broken CSV, a 1 MB field, control characters in text and in names" {
+	printf '[rule "r"]\n\twhen = subject ~ "退款"\n\tthen = note "seen {subject}", tags += r\n' >>"$CONF"
+	big=$(repeat x 1000000)
+	printf '{"type":"ticket","source":"web","source_id":"h1","subject":"退款\\u001b[31m\\u202e%s","created_at":"2026-11-01T09:00:00+08:00"}\n' "$big" >"$TMP/big.jsonl"
+	ingest -o csv "$TMP/big.jsonl" >"$TMP/big.csv"
+	# CSV in, as csm-ingest wrote it: the 1 MB subject, escapes and all,
+	# reaches the rule and the note.
+	run2 route --explain "$TMP/big.csv"
+	[ "$status" -eq 0 ]
+	[[ "$err" == "csm-route: T-000001: rule 'r': fired: did: note \"seen {subject}\", tags += r" ]]
+	[ "$(q "SELECT length(body) FROM messages")" -eq $((5 + 1000008)) ]
+	[ "$(q "SELECT tags FROM tickets")" = '["r"]' ]
+	# What a terminal would act on is escaped in explanations.
+	run2 route --explain -n --all --on created
+	[[ "$err" != *$'\033'* ]]
+	# A CSV record cut short is refused with its line; the rest goes on.
+	printf 'op,type,id\ncreated,ticket,T-000001\ncreated,ticket,"T-0000\n' >"$TMP/broken.csv"
+	run2 route -r "$TMP/rej.csv" "$TMP/broken.csv"
+	[ "$status" -eq 65 ]
+	[[ "$err" == *"broken.csv:3: unterminated quoted field"* ]]
+	[ "$(printf '%s\n' "$out" | jq -r .id)" = T-000001 ]
+	[ "$(head -n 1 "$TMP/rej.csv")" = "op,type,id" ]
+	# Names are printed and stored: no control characters in them.
+	printf '[rule "\033[31mx"]\n\tthen = note "a"\n' >"$TMP/h.conf"
+	run2 csm-route -c "$TMP/h.conf" --check
+	[ "$status" -eq 78 ]
+	[[ "$err" == *"h.conf:1:2: [rule] name: control character 0x1b"* ]]
+	[[ "$err" != *$'\033'* ]]
+}
