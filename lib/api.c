@@ -477,7 +477,6 @@ csm_ticket_match(struct csm_desk *d, struct csm_ticket *t,
 	return csm_expr_eval(e, rec, &ctx, err);
 }
 
-static int on_commit(void *arg);
 static void on_update(void *arg, int op, const char *db, const char *table,
     sqlite3_int64 rowid);
 
@@ -499,18 +498,15 @@ csm_ticket_iter_new(struct csm_desk *d, const struct csm_ticket_query *q,
 		it->q = *q;
 	it->last = it->q.after;
 	sqlite3_update_hook(csm_store_db(d->st), on_update, it);
-	sqlite3_commit_hook(csm_store_db(d->st), on_commit, it);
+	d->iter = it;
 	return it;
 }
 
-/* SQLite's commit hook: the desk's connection commits (and goes on). */
-static int
-on_commit(void *arg)
+/* The desk's connection commits (desk.h). */
+void
+desk_iter_committed(struct csm_ticket_iter *it)
 {
-	struct csm_ticket_iter *it = arg;
-
 	it->committed = 1;
-	return 0;
 }
 
 /* SQLite's update hook: a ticket row changed on the desk's connection. */
@@ -673,7 +669,8 @@ csm_ticket_iter_free(struct csm_ticket_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_update_hook(csm_store_db(it->d->st), NULL, NULL);
-	sqlite3_commit_hook(csm_store_db(it->d->st), NULL, NULL);
+	if (it->d->iter == it)
+		it->d->iter = NULL;
 	csm_ticket_free(it->cur);
 	page_clear(it);
 	free(it->rows);

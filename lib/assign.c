@@ -48,6 +48,8 @@ assign_free(struct csm_rules *r)
 		free(r->agents[i].skills);
 	}
 	free(r->agents);
+	free(r->load);
+	free(r->load_known);
 	for (i = 0; i < r->ngroups; i++) {
 		free(r->groups[i].name);
 		free(r->groups[i].fallback);
@@ -389,6 +391,9 @@ assign_parse(struct csm_rules *r, const struct csm_conf *conf,
 	free(members);
 	if (rc < 0 || check_names(r, err) < 0)
 		return -1;
+	if ((r->load = calloc(r->nagents + 1, sizeof(*r->load))) == NULL ||
+	    (r->load_known = calloc(r->nagents + 1, 1)) == NULL)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	return warn_idle(r, err);
 }
 
@@ -411,6 +416,45 @@ load_of(struct csm_desk *d, const char *name, int64_t *n,
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : csm_store_sqlerr(d->st, rc, err);
+}
+
+/* Agent i's open tickets: counted once, then kept while nothing they
+ * depend on changes (see struct csm_rules). */
+static int
+agent_load(struct rules_ctx *c, size_t i, int64_t *n, struct csm_err *err)
+{
+	struct csm_rules *r = c->r;
+
+	if (r->load_desk != c->d || r->load_epoch != c->d->load_epoch ||
+	    r->load_commits != c->d->commits) {
+		memset(r->load_known, 0, r->nagents);
+		r->load_desk = c->d;
+		r->load_epoch = c->d->load_epoch;
+		r->load_commits = c->d->commits;
+	}
+	if (!r->load_known[i]) {
+		if (load_of(c->d, r->agents[i].name, &r->load[i], err) < 0)
+			return -1;
+		r->load_known[i] = 1;
+	}
+	*n = r->load[i];
+	return 0;
+}
+
+/* Agent i was given an open ticket, by the one change since epoch: the
+ * counts stay good, with one more for i. */
+static void
+agent_given(struct rules_ctx *c, size_t i, uint64_t epoch)
+{
+	struct csm_rules *r = c->r;
+
+	if (r->load_desk != c->d || r->load_epoch != epoch ||
+	    c->d->load_epoch != epoch + 1 || r->load_commits !=
+	    c->d->commits)
+		return;
+	r->load_epoch = c->d->load_epoch;
+	if (r->load_known[i])
+		r->load[i]++;
 }
 
 /* The last member of g given a ticket, into buf (size n; "" if none). */
@@ -507,7 +551,11 @@ choose(struct rules_ctx *c, const struct group *g, const json_t *rec,
 
 		if (a->away)
 			continue;
-		if (load_of(c->d, a->name, &load, err) < 0)
+		/* Round robin and skills look at loads only for capacity. */
+		load = 0;
+		if ((a->capacity > 0 || g->strategy == S_LEAST_LOADED ||
+		    g->strategy == S_CAPACITY) && agent_load(c, g->members[i],
+		    &load, err) < 0)
 			return -1;
 		if (a->capacity > 0 && load >= a->capacity)
 			continue;
@@ -577,15 +625,19 @@ assign_ticket(struct rules_ctx *c, struct csm_ticket *t, int *done,
 		if (who.why == NULL)
 			who.why = g->name;
 		if (pick >= 0) {
+			uint64_t epoch = c->d->load_epoch;
+
 			v = json_string(c->r->agents[pick].name);
 			if (v == NULL || csm_ticket_set(c->d, t, "assignee", v,
-			    &who, err) < 0 || (g->strategy == S_ROUND_ROBIN &&
-			    rotate(c->d, g, c->r->agents[pick].name,
-			    err) < 0)) {
+			    &who, err) < 0) {
 				json_decref(v);
 				return -1;
 			}
 			json_decref(v);
+			agent_given(c, (size_t)pick, epoch);
+			if (g->strategy == S_ROUND_ROBIN && rotate(c->d, g,
+			    c->r->agents[pick].name, err) < 0)
+				return -1;
 			*done = 1;
 			return 0;
 		}

@@ -9,6 +9,18 @@
 
 #include "desk.h"
 
+/* SQLite's commit hook: the desk's connection commits (and goes on). */
+static int
+on_commit(void *arg)
+{
+	struct csm_desk *d = arg;
+
+	d->commits++;
+	if (d->iter != NULL)
+		desk_iter_committed(d->iter);
+	return 0;
+}
+
 /* A desk (see csm.h).  Returns new, or NULL with err. */
 struct csm_desk *
 csm_desk_new(struct csm_store *st, const struct csm_model *m, const char *by,
@@ -25,6 +37,7 @@ csm_desk_new(struct csm_store *st, const struct csm_model *m, const char *by,
 	d->model = m;
 	d->by = by != NULL ? by : "csm";
 	d->now = now;
+	sqlite3_commit_hook(csm_store_db(st), on_commit, d);
 	return d;
 }
 
@@ -34,6 +47,7 @@ csm_desk_free(struct csm_desk *d)
 {
 	if (d == NULL)
 		return;
+	sqlite3_commit_hook(csm_store_db(d->st), NULL, NULL);
 	csm_idcache_free(d->ids);
 	csm_arena_free(&d->scratch);
 	csm_writer_free(d->fmt);

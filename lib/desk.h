@@ -34,6 +34,13 @@ struct csm_desk {
 	struct csm_writer	*fmt;		/* JSONL scratch writer */
 	unsigned long		 lookups;	/* identities looked up in the store */
 	int			 id_loaded;	/* ... and then loaded whole */
+	/* What an agent's open tickets depend on changed: a ticket's
+	 * assignee, status or merge, or a new ticket (ticket.c); and the
+	 * commits of the desk's connection, after which other programs may
+	 * have changed anything (the commit hook).  Caches compare them. */
+	uint64_t		 load_epoch;
+	uint64_t		 commits;
+	struct csm_ticket_iter	*iter;		/* the iteration going on */
 };
 
 /* A ticket row as loaded (see fields.h for the columns). */
@@ -46,6 +53,9 @@ struct trow {
 
 /* Who makes a change: the by, at and why of its events. */
 #define WHO(d, at_) ((struct csm_actor){(d)->by, (at_), NULL})
+
+/* api.c: the iteration is told of each commit of the connection. */
+void desk_iter_committed(struct csm_ticket_iter *it);
 
 /* desk.c */
 int desk_fatal(struct csm_desk *d, int rc, struct csm_err *err);

@@ -81,6 +81,13 @@ struct csm_rules {
 	size_t			 nagents;
 	struct group		*groups;
 	size_t			 ngroups;
+	/* Each agent's open tickets, as last counted (known[i]), good while
+	 * the desk's load_epoch and commits are those below: counting them
+	 * for every assignment would read every open ticket of the group. */
+	int64_t			*load;
+	unsigned char		*load_known;
+	uint64_t		 load_epoch, load_commits;
+	const struct csm_desk	*load_desk;
 	char			**warnings;
 	size_t			 nwarnings;
 };

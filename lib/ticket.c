@@ -290,6 +290,7 @@ ticket_set_status(struct csm_desk *d, struct trow *t, const char *status,
 	}
 	STMT(s, "UPDATE tickets SET status = ?2, stage = ?3, resolved_at = "
 	    "?4, closed_at = ?5, reopens = ?6 WHERE id = ?1");
+	d->load_epoch++;
 	sqlite3_bind_int64(s, 1, t->id);
 	csm_bind_text(s, 2, status);
 	csm_bind_text(s, 3, stage);
@@ -322,6 +323,8 @@ ticket_set_col(struct csm_desk *d, struct trow *t, int tc, const char *value,
 	STMT(s, tc_update[tc]);
 	sqlite3_bind_int64(s, 1, t->id);
 	csm_bind_text(s, 2, value);
+	if (tc == TC_ASSIGNEE)
+		d->load_epoch++;
 	e.ticket = t->id;
 	e.action = action ? action : tc_action[tc];
 	e.field = tc_name(tc);
@@ -438,6 +441,8 @@ insert_ticket(struct csm_desk *d, struct trow *t, struct csm_err *err)
 	int tc;
 
 	STMT(s, sql_insert);
+	if (t->s[TC_ASSIGNEE] != NULL)
+		d->load_epoch++;
 	for (tc = 0; tc < NTCOLS; tc++) {
 		if (tc == TC_REOPENS)
 			sqlite3_bind_int64(s, tc + 1, t->i[tc]);
@@ -818,6 +823,7 @@ ticket_merge(struct csm_desk *d, struct trow *t, struct trow *into,
 	STMT(s, "UPDATE tickets SET merged_into = ?2, status = 'closed', "
 	    "stage = ?4, closed_at = coalesce(closed_at, ?3), resolved_at = "
 	    "coalesce(resolved_at, ?3) WHERE id = ?1");
+	d->load_epoch++;
 	sqlite3_bind_int64(s, 1, t->id);
 	sqlite3_bind_int64(s, 2, into->id);
 	sqlite3_bind_int64(s, 3, who->at);

@@ -361,6 +361,87 @@ out:
 	csm_conf_free(c);
 }
 
+/*
+ * Loads are counted once and kept while nothing they depend on changes:
+ * an assignment of the run counts one more, a ticket resolved, assigned
+ * by hand or made with an assignee counts again, and so does whatever
+ * another program committed.
+ */
+static void
+test_loads(void)
+{
+	struct csm_conf *c = conf_of("[agent \"x\"]\n\tgroups = L\n[agent "
+	    "\"y\"]\n\tgroups = L\n[group \"L\"]\n\tmembers = y, x\n\t"
+	    "strategy = least-loaded\n");
+	struct csm_rules *r = c ? csm_rules_new(c, model, NULL) : NULL;
+	struct csm_desk *d = csm_desk_new(st, model, "csm-route", T0, NULL);
+	struct csm_actor who = {"tester", T0, NULL};
+	struct csm_ticket *t, *xs[3] = {NULL, NULL, NULL};
+	struct csm_err err;
+	struct seen s;
+	char got[64] = "", rec[160];
+	json_t *o;
+	int i, changed;
+
+	CHECK(r != NULL && d != NULL);
+	if (r == NULL || d == NULL)
+		goto out;
+	CHECK_INT(csm_store_begin(st, &err), 0);
+	/* x has three open tickets, made with their assignee; y two. */
+	for (i = 0; i < 5; i++) {
+		snprintf(rec, sizeof(rec), "{\"source\":\"ld\",\"source_id\":"
+		    "\"%d\",\"group\":\"L\",\"assignee\":\"%s\"}", i,
+		    i < 3 ? "x" : "y");
+		o = json_loads(rec, 0, NULL);
+		t = NULL;
+		CHECK_INT(csm_ticket_create(d, o, &who, &t, &err), 1);
+		json_decref(o);
+		if (i < 3)
+			xs[i] = t;
+		else
+			csm_ticket_free(t);
+	}
+	/* y has fewer: y (3 each now). */
+	memset(&s, 0, sizeof(s));
+	route_one(r, d, "{\"source\":\"ld\",\"source_id\":\"a\","
+	    "\"group\":\"L\"}", &t, &s, &changed);
+	if (t != NULL) {
+		strncat(got, field(d, t, "assignee"), 8);
+		csm_ticket_free(t);
+	}
+	/* Two of x's resolved: x has one; a count kept from before would
+	 * see a tie and give y. */
+	for (i = 0; i < 2; i++) {
+		o = json_pack("{ss}", "status", "resolved");
+		CHECK_INT(csm_ticket_change(d, xs[i], o, &who, &err), 1);
+		json_decref(o);
+	}
+	route_one(r, d, "{\"source\":\"ld\",\"source_id\":\"b\","
+	    "\"group\":\"L\"}", &t, &s, &changed);
+	if (t != NULL) {
+		strncat(got, field(d, t, "assignee"), 8);
+		csm_ticket_free(t);
+	}
+	/* x 2, y 3: x again; then x 3, y 3: y first in member order. */
+	for (i = 0; i < 2; i++) {
+		snprintf(rec, sizeof(rec), "{\"source\":\"ld\",\"source_id\":"
+		    "\"c%d\",\"group\":\"L\"}", i);
+		route_one(r, d, rec, &t, &s, &changed);
+		if (t != NULL) {
+			strncat(got, field(d, t, "assignee"), 8);
+			csm_ticket_free(t);
+		}
+	}
+	CHECK_STR(got, "yxxy");
+	CHECK_INT(csm_store_commit(st, &err), 0);
+out:
+	for (i = 0; i < 3; i++)
+		csm_ticket_free(xs[i]);
+	csm_desk_free(d);
+	csm_rules_free(r);
+	csm_conf_free(c);
+}
+
 int
 main(void)
 {
@@ -381,6 +462,7 @@ main(void)
 		test_compile();
 		test_run();
 		test_round_robin();
+		test_loads();
 	}
 	csm_store_close(st, NULL);
 	csm_model_free(model);
