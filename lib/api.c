@@ -12,12 +12,6 @@
 
 #define ITER_PAGE 256	/* ids an iteration reads at a time */
 
-struct csm_ticket {
-	struct csm_desk	*d;
-	struct trow	 row;
-	json_t		*rec;		/* the record, made on demand */
-	json_t		*cust;		/* the customer record, likewise */
-};
 
 struct csm_ticket_iter {
 	struct csm_desk			*d;
@@ -81,6 +75,7 @@ forget(struct csm_ticket *t)
 	json_decref(t->rec);
 	json_decref(t->cust);
 	t->rec = t->cust = NULL;
+	t->cust_have = 0;
 }
 
 /* Loads t's row again after a change.  0 or -1. */
@@ -165,26 +160,17 @@ csm_ticket_customer(const struct csm_ticket *t)
 	return t->row.i[TC_CUSTOMER];
 }
 
-/*
- * A text field of the ticket as its record has it, read from the row
- * without making the record: 1 and *v (borrowed, NULL when absent) for a
- * built-in text field, 0 for any other name (ask the record).
- */
+/* The column of a built-in text field of the ticket record, or -1. */
 int
-desk_ticket_text(const struct csm_ticket *t, const char *name,
-    const char **v)
+desk_text_col(const char *name)
 {
 	int tc;
 
-	for (tc = 0; tc < NTCOLS; tc++) {
-		if (TC_IS_INT(tc) || tc == TC_TAGS || tc == TC_ATTRS)
-			continue;
-		if (strcmp(tc_name(tc), name) == 0) {
-			*v = t->row.s[tc];
-			return 1;
-		}
-	}
-	return 0;
+	for (tc = 0; tc < NTCOLS; tc++)
+		if (!TC_IS_INT(tc) && tc != TC_TAGS && tc != TC_ATTRS &&
+		    strcmp(tc_name(tc), name) == 0)
+			return tc;
+	return -1;
 }
 
 /* The ticket's row (borrowed while t lives and is not changed). */
@@ -195,7 +181,7 @@ desk_ticket_row(const struct csm_ticket *t)
 }
 
 /* The desk's JSONL scratch writer, empty.  NULL when out of memory. */
-static struct csm_writer *
+struct csm_writer *
 scratch_writer(struct csm_desk *d)
 {
 	if (d->fmt == NULL)
@@ -207,7 +193,7 @@ scratch_writer(struct csm_desk *d)
 
 /* What the scratch writer holds, as JSON: one object, or an array of
  * the objects of its lines (many).  New, or NULL. */
-static json_t *
+json_t *
 scratch_json(struct csm_desk *d, int many)
 {
 	json_t *arr, *o;
@@ -309,153 +295,6 @@ csm_ticket_record(struct csm_desk *d, struct csm_ticket *t,
 	return t->rec = o;
 nomem:
 	csm_err_set(err, CSM_EINTERNAL, "out of memory");
-	return NULL;
-}
-
-/* A count (or 0/1 answer) of a query about customer cust.  -1 on error. */
-static int64_t
-figure(struct csm_desk *d, const char *sql, int64_t cust, int64_t now,
-    struct csm_err *err)
-{
-	sqlite3_stmt *s = csm_store_stmt(d->st, sql, err);
-	int64_t n;
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, cust);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
-	n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		csm_store_sqlerr(d->st, rc, err);
-	return n;
-}
-
-/* The customer's profile row as a record in the scratch writer. */
-static int
-customer_fields(struct csm_desk *d, int64_t cust, struct csm_err *err)
-{
-	sqlite3_stmt *s;
-	struct csm_writer *w = d->fmt;
-	const struct csm_tz *tz = csm_model_tz(d->model);
-	char ref[24];
-	int rc, i;
-
-	if ((s = csm_store_stmt(d->st, "SELECT name, tier, org, attrs, "
-	    "created_at, updated_at, (SELECT json_group_object(kind, json(v)) "
-	    "FROM (SELECT kind, json_group_array(value) AS v FROM (SELECT "
-	    "kind, value FROM identities WHERE customer = ?1 ORDER BY kind, "
-	    "value) GROUP BY kind)) FROM customers WHERE id = ?1", err)) ==
-	    NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, cust);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		static const char *const names[3] = {"name", "tier", "org"};
-		const char *ids = (const char *)sqlite3_column_text(s, 6);
-		const char *attrs = (const char *)sqlite3_column_text(s, 3);
-		char buf[40];
-		size_t n;
-
-		csm_ref_format('C', cust, ref);
-		csm_writer_str(w, "id", ref, strlen(ref));
-		for (i = 0; i < 3; i++)
-			if (sqlite3_column_type(s, i) != SQLITE_NULL)
-				csm_writer_str(w, names[i],
-				    (const char *)sqlite3_column_text(s, i),
-				    (size_t)sqlite3_column_bytes(s, i));
-		csm_writer_raw(w, "identities", ids ? ids : "{}",
-		    ids ? strlen(ids) : 2);
-		n = csm_time_format(sqlite3_column_int64(s, 4), tz, buf);
-		csm_writer_str(w, "created_at", buf, n);
-		n = csm_time_format(sqlite3_column_int64(s, 5), tz, buf);
-		csm_writer_str(w, "updated_at", buf, n);
-		if (attrs != NULL)
-			csm_writer_custom(w, attrs, strlen(attrs));
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return csm_store_sqlerr(d->st, rc, err);
-	return 0;
-}
-
-/* The ticket's customer as a record (see csm.h).  Borrowed, or NULL. */
-const json_t *
-csm_ticket_customer_record(struct csm_desk *d, struct csm_ticket *t,
-    struct csm_err *err)
-{
-	static const struct {
-		const char *name, *sql;
-		int boolean;
-	} figures[] = {
-		{"open_tickets", "SELECT count(*) FROM tickets WHERE customer "
-		    "= ?1 AND status NOT IN ('resolved', 'closed') AND "
-		    "merged_into IS NULL AND ?2 = ?2", 0},
-		{"tickets_30d", "SELECT count(*) FROM tickets WHERE customer = "
-		    "?1 AND created_at > ?2 - 2592000 AND created_at <= ?2", 0},
-		{"orders", "SELECT count(*) FROM orders WHERE customer = ?1 AND "
-		    "?2 = ?2", 0},
-		{"under_warranty", "SELECT EXISTS (SELECT 1 FROM orders WHERE "
-		    "customer = ?1 AND warranty_until > ?2)", 1},
-	};
-	int64_t cust = t->row.i[TC_CUSTOMER], n;
-	size_t i;
-
-	if (t->cust != NULL)
-		return t->cust;
-	if (cust <= 0)
-		return t->cust = json_object();
-	if (scratch_writer(d) == NULL)
-		goto nomem;
-	csm_writer_begin(d->fmt);
-	if (customer_fields(d, cust, err) < 0) {
-		csm_writer_discard(d->fmt);
-		return NULL;
-	}
-	for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
-		if ((n = figure(d, figures[i].sql, cust, d->now, err)) < 0) {
-			csm_writer_discard(d->fmt);
-			return NULL;
-		}
-		if (figures[i].boolean)
-			csm_writer_bool(d->fmt, figures[i].name, n != 0);
-		else
-			csm_writer_int(d->fmt, figures[i].name, n);
-	}
-	csm_writer_end(d->fmt);
-	if ((t->cust = scratch_json(d, 0)) != NULL)
-		return t->cust;
-nomem:
-	csm_err_set(err, CSM_EINTERNAL, "out of memory");
-	return NULL;
-}
-
-/* "customer.NAME" from the customer record (see csm.h). */
-json_t *
-csm_ticket_lookup(void *arg, const char *name)
-{
-	struct csm_ticket *t = arg;
-	const json_t *c;
-
-	const char *p, *dot;
-	char part[128];
-	size_t len;
-
-	if (strncmp(name, "customer.", 9) != 0)
-		return NULL;
-	c = csm_ticket_customer_record(t->d, t, NULL);
-	/* Dotted names reach in: customer.identities.phone. */
-	for (p = name + 9; c != NULL; p = dot + 1) {
-		if ((dot = strchr(p, '.')) == NULL)
-			return json_object_get(c, p);
-		if ((len = (size_t)(dot - p)) >= sizeof(part))
-			return NULL;
-		memcpy(part, p, len);
-		part[len] = '\0';
-		c = json_object_get(c, part);
-	}
 	return NULL;
 }
 

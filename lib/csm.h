@@ -512,10 +512,10 @@ struct csm_store *csm_store_open(const char *path, unsigned flags,
 /* Closes the store; NULL is a no-op.  Returns 0 or -1 with err. */
 int csm_store_close(struct csm_store *st, struct csm_err *err);
 /* BEGIN IMMEDIATE, COMMIT, ROLLBACK.  0, or -1 with err (CSM_EBUSY when
- * the lock was not had in time).  In a DRYRUN store, which holds its one
- * transaction from open to close (or to csm_store_dryrun_forget), they
- * begin nothing, commit nothing and roll back to where the store was
- * opened. */
+ * the lock was not had in time).  A DRYRUN store holds its one
+ * transaction from open to close: begin and commit do nothing, and
+ * rollback undoes everything since the store was opened (after which, as
+ * after csm_store_dryrun_forget, begin takes the lock again). */
 int csm_store_begin(struct csm_store *st, struct csm_err *err);
 int csm_store_commit(struct csm_store *st, struct csm_err *err);
 int csm_store_rollback(struct csm_store *st);

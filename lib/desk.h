@@ -51,6 +51,22 @@ struct trow {
 	int	 view;			/* s[] are borrowed: never freed */
 };
 
+/* A ticket of the API (csm.h): its row, and what is made of it on
+ * demand, until it changes. */
+struct csm_ticket {
+	struct csm_desk	*d;
+	struct trow	 row;
+	json_t		*rec;		/* the record */
+	json_t		*cust;		/* the customer record, in parts: */
+	unsigned	 cust_have;	/* CUST_* made so far */
+};
+
+/* api.c: the desk's JSONL scratch writer, empty (NULL when out of
+ * memory), and the record or (many) array of records written to it,
+ * new, the writer emptied. */
+struct csm_writer *scratch_writer(struct csm_desk *d);
+json_t *scratch_json(struct csm_desk *d, int many);
+
 /* Who makes a change: the by, at and why of its events. */
 #define WHO(d, at_) ((struct csm_actor){(d)->by, (at_), NULL})
 
@@ -138,8 +154,9 @@ int ticket_state(struct csm_desk *d, const struct trow *t, const char *to,
 
 /* api.c */
 const struct trow *desk_ticket_row(const struct csm_ticket *t);
-int desk_ticket_text(const struct csm_ticket *t, const char *name,
-    const char **v);
+/* The column of a built-in text field of the ticket record (its value
+ * is then row->s[col]), or -1: looked up once, read for every ticket. */
+int desk_text_col(const char *name);
 int desk_message_record(struct csm_desk *d, int64_t mid, json_t **rec,
     struct csm_err *err);
 

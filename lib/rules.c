@@ -253,6 +253,7 @@ index_rules(struct csm_rules *r, struct csm_err *err)
 		    (ru->keyvalue = strdup(value)) == NULL)
 			return csm_err_set(err, CSM_EINTERNAL,
 			    "out of memory");
+		ru->keycol = desk_text_col(field);
 	}
 	return 0;
 }
@@ -441,8 +442,10 @@ skip_by_key(const struct rule *ru, struct csm_desk *d, struct csm_ticket *t)
 
 	if (ru->keyfield == NULL)
 		return 0;
-	if (desk_ticket_text(t, ru->keyfield, &s))
+	if (ru->keycol >= 0) {
+		s = desk_ticket_row(t)->s[ru->keycol];
 		return s == NULL || strcmp(s, ru->keyvalue) != 0;
+	}
 	/* Missing: false.  A string: equal or not.  Anything else (an
 	 * array, a number) is left to the expression. */
 	if ((rec = csm_ticket_record(d, t, NULL)) == NULL)

@@ -47,6 +47,7 @@ struct rule {
 	 * field and the value as text, or NULL. */
 	char		*keyfield;
 	char		*keyvalue;
+	int		 keycol;	/* keyfield's ticket column, or -1 */
 	const char	*file;		/* where it was declared */
 	long		 line;
 	long		 when_line, then_line;	/* where those are */

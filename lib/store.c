@@ -466,8 +466,13 @@ migrate(struct csm_store *st, struct csm_err *err)
 	    upgrade(st, v, err) < 0)
 		goto fail;
 	if (st->dryrun) {
+		/* The transaction is the dry run's; a savepoint marks where
+		 * the store was opened only when an upgrade must outlive a
+		 * rollback (a savepoint held open makes every later one cost
+		 * more, the longer the run). */
 		st->dryrun_upgraded = st->version < NMIGRATIONS;
-		return exec(st, "SAVEPOINT csm_dryrun", err);
+		return st->dryrun_upgraded ? exec(st, "SAVEPOINT csm_dryrun",
+		    err) : 0;
 	}
 	return csm_store_commit(st, err);
 fail:
@@ -742,14 +747,9 @@ bulk_throttle(struct csm_store *st)
 int
 csm_store_begin(struct csm_store *st, struct csm_err *err)
 {
-	if (st->dryrun) {
-		/* Again after csm_store_dryrun_forget. */
-		if (!sqlite3_get_autocommit(st->db))
-			return 0;
-		if (exec(st, "BEGIN IMMEDIATE", err) < 0)
-			return -1;
-		return exec(st, "SAVEPOINT csm_dryrun", err);
-	}
+	/* A dry run holds its transaction: again only after a rollback. */
+	if (st->dryrun && !sqlite3_get_autocommit(st->db))
+		return 0;
 	return exec(st, "BEGIN IMMEDIATE", err);
 }
 
@@ -816,7 +816,7 @@ csm_store_rollback(struct csm_store *st)
 	reset_all(st);
 	if (sqlite3_get_autocommit(st->db))
 		return 0;
-	if (st->dryrun)
+	if (st->dryrun && st->dryrun_upgraded)
 		return sqlite3_exec(st->db, "ROLLBACK TO csm_dryrun", NULL,
 		    NULL, NULL) == SQLITE_OK ? 0 : -1;
 	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) ==
