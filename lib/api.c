@@ -273,8 +273,8 @@ csm_ticket_record(struct csm_desk *d, struct csm_ticket *t,
 		} else if (tc == TC_MERGED_INTO) {
 			if (r->i[tc] > 0)
 				bad |= set_ref(o, name, 'T', r->i[tc]);
-		} else if (TC_IS_TIME(tc)) {
-			if (r->i[tc] != 0)
+		} else if (TC_IS_INT(tc)) {
+			if (TC_IS_TIME(tc) && r->i[tc] != 0)
 				v = json_stringn(buf, csm_time_format(r->i[tc],
 				    tz, buf));
 		} else if (r->s[tc] != NULL)

@@ -169,12 +169,7 @@ agent_entry(struct csm_rules *r, const struct csm_conf_entry *e,
 	return csm_conf_unknown_key(e, agent_keys, err);
 }
 
-/* The members of a group, as names until every agent is known. */
-struct pending {
-	const struct csm_conf_entry	*e;
-	struct group			*g;
-};
-
+/* The entry of each group's members, read once every agent is known. */
 static int
 group_entry(struct csm_rules *r, const struct csm_conf_entry *e,
     const struct csm_conf_entry **members, struct csm_err *err)
@@ -381,6 +376,7 @@ assign_parse(struct csm_rules *r, const struct csm_conf *conf,
 			rc = agent_entry(r, &v[i], err);
 	if (rc < 0)
 		return -1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers */
 	if ((members = calloc(n + 1, sizeof(*members))) == NULL)
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	for (i = 0; i < n && rc == 0; i++)
