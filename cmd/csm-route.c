@@ -285,8 +285,14 @@ static void
 step(struct route *r)
 {
 	r->in_batch++;
-	if (!r->dry_run && (r->in_batch >= r->batch ||
-	    time(NULL) - r->txn_start >= 1))
+	if (r->in_batch < r->batch && time(NULL) - r->txn_start < 1)
+		return;
+	if (r->dry_run) {
+		/* Nothing to commit; the output need not wait. */
+		flush_out(r);
+		r->in_batch = 0;
+		r->txn_start = time(NULL);
+	} else
 		commit(r);
 }
 
@@ -507,12 +513,19 @@ sweep(struct route *r, const struct csm_expr *where)
 		if (r->changed != before || r->verbose)
 			put_ticket(r, t, r->changed != before ? "updated" :
 			    "unchanged");
-		/* A commit between tickets: the iteration reads on. */
+		/* A commit between tickets: the iteration reads on.  A dry
+		 * run commits nothing, but its output need not wait. */
 		r->in_batch++;
-		if (!r->dry_run && (r->in_batch >= r->batch ||
-		    time(NULL) - r->txn_start >= 1)) {
-			commit(r);
-			begin(r);
+		if (r->in_batch >= r->batch || time(NULL) - r->txn_start >=
+		    1) {
+			if (r->dry_run) {
+				flush_out(r);
+				r->in_batch = 0;
+				r->txn_start = time(NULL);
+			} else {
+				commit(r);
+				begin(r);
+			}
 		}
 	}
 	if (rc < 0)

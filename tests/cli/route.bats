@@ -540,3 +540,26 @@ t() {
 	[[ "$err" == *"h.conf:1:2: [rule] name: control character 0x1b"* ]]
 	[[ "$err" != *$'\033'* ]]
 }
+
+@test "a dry sweep prints as it goes and sees its own would-be changes: the same lines as the real run" {
+	cat >"$CONF" <<-'EOF2'
+	[core]
+		timezone = Asia/Shanghai
+	[rule "g"]
+		then = group = g, note "seen"
+	[agent "a"]
+		groups = g
+	[agent "b"]
+		groups = g
+	[group "g"]
+		strategy = round-robin
+	EOF2
+	for i in 1 2 3 4 5; do t "$i"; done | ingest >/dev/null
+	run2 route --all --on created -n --batch 2
+	[ "$status" -eq 0 ]
+	dry=$out
+	[ "$(printf '%s\n' "$dry" | jq -r 'select(.type == "ticket") | .assignee' | tr -d '\n')" = ababa ]
+	[ "$(q 'SELECT count(*) FROM events WHERE by = "csm-route"')" -eq 0 ]
+	run2 route --all --on created --batch 2
+	[ "$out" = "$dry" ]
+}
