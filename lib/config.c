@@ -659,6 +659,25 @@ csm_conf_get(const struct csm_conf *conf, const char *section,
 	return NULL;
 }
 
+/* The same for a section header (see csm.h). */
+int
+csm_conf_section_error(const struct csm_conf_section *s, struct csm_err *err,
+    const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err != NULL) {
+		err->line = s->line;
+		err->col = s->col;
+	}
+	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", s->file,
+	    s->line, s->col, msg);
+}
+
 /* Fills err with "file:line:col: message" for entry e; returns -1. */
 int
 csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,

@@ -937,6 +937,10 @@ const struct csm_conf_entry *csm_conf_get(const struct csm_conf *conf,
  * with code CSM_ECONFIG; returns -1. */
 int csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for the header of section s. */
+int csm_conf_section_error(const struct csm_conf_section *s,
+    struct csm_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Parses a boolean value (true/false/yes/no/on/off/1/0); -1 if none. */
 int csm_conf_bool(const char *value);
 /*

@@ -267,28 +267,6 @@ warn_at(struct csm_model *m, const struct csm_conf_section *s,
 
 /* Fills err (CSM_ECONFIG) with "file:line:col: message" about section
  * header s; returns -1. */
-static int
-section_error(const struct csm_conf_section *s, struct csm_err *err,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-section_error(const struct csm_conf_section *s, struct csm_err *err,
-    const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err != NULL) {
-		err->line = s->line;
-		err->col = s->col;
-	}
-	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", s->file,
-	    s->line, s->col, msg);
-}
-
 /* The error for key e given again after first; what names the thing it
  * is a key of ("in [core]", "of field 'x'"). */
 static int
@@ -433,7 +411,8 @@ field_check(struct field *f, struct csm_err *err)
 		    "ticket fields; field '%s' is of %s records", f->name,
 		    csm_kind_name(f->kind));
 	if (csm_field_builtin(f->kind, f->name))
-		return section_error(f->where, err, "'%s' is a built-in field "
+		return csm_conf_section_error(f->where, err,
+		    "'%s' is a built-in field "
 		    "of %s records and cannot be declared", f->name,
 		    csm_kind_name(f->kind));
 	return 0;
@@ -603,7 +582,8 @@ flow_reopen(struct workflow *w, struct csm_err *err)
 		if (w->stages[i].base == CSM_ST_OPEN)
 			w->reopen = (int)i;
 	if (w->reopen < 0)
-		return section_error(w->where, err, "workflow '%s' has no "
+		return csm_conf_section_error(w->where, err,
+		    "workflow '%s' has no "
 		    "stage to reopen to, so a customer's reply would leave a "
 		    "resolved ticket resolved: declare a stage that counts as "
 		    "open, or set 'reopen = STAGE'", w->type);
@@ -652,7 +632,8 @@ build_flows(struct csm_model *m, const struct csm_conf_entry *v, size_t n,
 	for (i = 0; i < m->nflows; i++) {
 		w = &m->flows[i];
 		if (w->nstages == 0)
-			return section_error(w->where, err, "workflow '%s' "
+			return csm_conf_section_error(w->where, err,
+			    "workflow '%s' "
 			    "declares no stages ('status = 受理 new')", w->type);
 		w->allow = calloc(w->nstages * w->nstages + 1, 1);
 		if (w->allow == NULL)
@@ -700,17 +681,20 @@ build_sections(struct csm_model *m, const struct csm_conf *conf,
 		s = &v[i];
 		if (strcmp(s->section, "core") == 0) {
 			if (s->name != NULL)
-				return section_error(s, err, "[core] takes no "
+				return csm_conf_section_error(s, err,
+				    "[core] takes no "
 				    "name");
 		} else if (strcmp(s->section, "field") == 0) {
 			if (s->name == NULL || s->name[0] == '\0')
-				return section_error(s, err, "[field] needs a "
+				return csm_conf_section_error(s, err,
+				    "[field] needs a "
 				    "name: [field \"serial_no\"]");
 			if (field_of(m, s, err) == NULL)
 				return -1;
 		} else if (strcmp(s->section, "workflow") == 0) {
 			if (s->name == NULL || s->name[0] == '\0')
-				return section_error(s, err, "[workflow] needs "
+				return csm_conf_section_error(s, err,
+				    "[workflow] needs "
 				    "the ticket type it is for: [workflow "
 				    "\"repair\"]");
 			if (flow_new(m, s, err) == NULL)

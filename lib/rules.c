@@ -271,10 +271,9 @@ bad_name(const struct csm_conf_section *sec, struct csm_err *err)
 		return 0;
 	for (p = (const unsigned char *)sec->name; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: [%s] "
-			    "name: control character 0x%02x (names are "
-			    "printed and stored)", sec->file, sec->line,
-			    sec->col, sec->section, *p);
+			return csm_conf_section_error(sec, err, "[%s] name: "
+			    "control character 0x%02x (names are printed and "
+			    "stored)", sec->section, *p);
 	return 0;
 }
 
