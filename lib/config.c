@@ -659,23 +659,38 @@ csm_conf_get(const struct csm_conf *conf, const char *section,
 	return NULL;
 }
 
+/* "file:line:col: message" into err (CSM_ECONFIG); returns -1. */
+static int located(struct csm_err *err, const char *file, long line,
+    long col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static int
+located(struct csm_err *err, const char *file, long line, long col,
+    const char *fmt, va_list ap)
+{
+	char msg[200];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err != NULL) {
+		err->line = line;
+		err->col = col;
+	}
+	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", file, line,
+	    col, msg);
+}
+
 /* The same for a section header (see csm.h). */
 int
 csm_conf_section_error(const struct csm_conf_section *s, struct csm_err *err,
     const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = located(err, s->file, s->line, s->col, fmt, ap);
 	va_end(ap);
-	if (err != NULL) {
-		err->line = s->line;
-		err->col = s->col;
-	}
-	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", s->file,
-	    s->line, s->col, msg);
+	return rc;
 }
 
 /* Fills err with "file:line:col: message" for entry e; returns -1. */
@@ -683,18 +698,13 @@ int
 csm_conf_error(const struct csm_conf_entry *e, struct csm_err *err,
     const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = located(err, e->file, e->line, e->col, fmt, ap);
 	va_end(ap);
-	if (err != NULL) {
-		err->line = e->line;
-		err->col = e->col;
-	}
-	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: %s", e->file,
-	    e->line, e->col, msg);
+	return rc;
 }
 
 /* 1 for true/yes/on/1, 0 for false/no/off/0, -1 for anything else. */

@@ -32,6 +32,14 @@ void fuzz_fail(const char *file, int line, const char *what)
  */
 const char *fuzz_file(int slot, const void *data, size_t size);
 
+/* Whether word (lowercase) is in s[0..len), in any case. */
+int fuzz_contains_ci(const uint8_t *s, size_t len, const char *word);
+
+struct csm_store;
+/* The first column of the one row of sql (a count) on st; asserts it
+ * prepares. */
+long fuzz_count(struct csm_store *st, const char *sql);
+
 struct csm_reader;
 struct csm_rec;
 /*

@@ -102,26 +102,6 @@ init(void)
 }
 
 static int
-contains_ci(const uint8_t *s, size_t len, const char *word)
-{
-	size_t n = strlen(word), i, j;
-
-	for (i = 0; i + n <= len; i++) {
-		for (j = 0; j < n; j++) {
-			int c = s[i + j];
-
-			if (c >= 'A' && c <= 'Z')
-				c += 'a' - 'A';
-			if (c != word[j])
-				break;
-		}
-		if (j == n)
-			return 1;
-	}
-	return 0;
-}
-
-static int
 lowercase(const char *s)
 {
 	for (; *s != '\0'; s++)
@@ -407,7 +387,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	init();
-	if (contains_ci(data, size, "include") &&
+	if (fuzz_contains_ci(data, size, "include") &&
 	    (memchr(data, '/', size) != NULL ||
 	    memchr(data, '\\', size) != NULL))
 		return 0;

@@ -196,26 +196,8 @@ on_reject(void *arg, const char *file, long line, const char *msg,
 	FUZZ_ASSERT(msg != NULL && msg[0] != '\0');
 }
 
-static long
-count(struct csm_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long n = -1;
-	int rc;
 
-	rc = sqlite3_prepare_v2(csm_store_db(st), sql, -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "%s: %s\n", sql,
-		    sqlite3_errmsg(csm_store_db(st)));
-		FUZZ_ASSERT(rc == SQLITE_OK);
-	}
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
-}
-
-#define NONE(st, sql) do { long n_ = count(st, sql); if (n_ != 0) { \
+#define NONE(st, sql) do { long n_ = fuzz_count(st, sql); if (n_ != 0) { \
 	fprintf(stderr, "%ld rows: %s\n", n_, sql); FUZZ_ASSERT(n_ == 0); } \
 	} while (0)
 

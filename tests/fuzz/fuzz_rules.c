@@ -80,26 +80,6 @@ init(void)
 	FUZZ_ASSERT(st != NULL);
 }
 
-static int
-contains_ci(const uint8_t *s, size_t len, const char *word)
-{
-	size_t n = strlen(word), i, j;
-
-	for (i = 0; i + n <= len; i++) {
-		for (j = 0; j < n; j++) {
-			int c = s[i + j];
-
-			if (c >= 'A' && c <= 'Z')
-				c += 'a' - 'A';
-			if (c != word[j])
-				break;
-		}
-		if (j == n)
-			return 1;
-	}
-	return 0;
-}
-
 /* Whether the fallbacks of conf's [group]s make a cycle. */
 static int
 fallback_cycle(const struct csm_conf *conf)
@@ -154,23 +134,11 @@ on_queued(void *arg, int64_t ticket, const char *group, const char *why)
 	FUZZ_ASSERT(why != NULL && why[0] != '\0');
 }
 
+/* A count on the input's store. */
 static long
 count(const char *sql)
 {
-	sqlite3_stmt *s;
-	long n = -1;
-	int rc;
-
-	rc = sqlite3_prepare_v2(csm_store_db(st), sql, -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "%s: %s\n", sql,
-		    sqlite3_errmsg(csm_store_db(st)));
-		FUZZ_ASSERT(rc == SQLITE_OK);
-	}
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return fuzz_count(st, sql);
 }
 
 #define NONE(sql) do { long n_ = count(sql); if (n_ != 0) { \
@@ -298,7 +266,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	init();
-	if (contains_ci(data, size, "include"))
+	if (fuzz_contains_ci(data, size, "include"))
 		return 0;
 	conf = csm_conf_parse((const char *)data, size, "fuzz.conf", &err);
 	if (conf == NULL) {

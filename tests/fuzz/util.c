@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csm.h"
+#include "internal.h"
 #include "fuzz.h"
 
 #define NSLOTS 4
@@ -144,4 +144,43 @@ fuzz_next(struct csm_reader *r, size_t size, struct csm_rec *rec)
 	}
 	FUZZ_ASSERT(json_is_object(rec->obj) && rec->line >= 1);
 	return 1;
+}
+
+int
+fuzz_contains_ci(const uint8_t *s, size_t len, const char *word)
+{
+	size_t n = strlen(word), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n; j++) {
+			int c = s[i + j];
+
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			if (c != word[j])
+				break;
+		}
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+long
+fuzz_count(struct csm_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long n = -1;
+	int rc;
+
+	rc = sqlite3_prepare_v2(csm_store_db(st), sql, -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql,
+		    sqlite3_errmsg(csm_store_db(st)));
+		FUZZ_ASSERT(rc == SQLITE_OK);
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }
