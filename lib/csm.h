@@ -168,6 +168,55 @@ int csm_dur_parse(const char *s, size_t len, int64_t *secs,
 size_t csm_dur_format(int64_t secs, char *buf);
 
 /*
+ * Business calendars: [calendar "name"] of csm.conf(5), csm-sla(1).  A
+ * calendar is a time zone, weekly opening hours, holidays and worked days
+ * (调休).  Its business intervals are those instants at which it is open:
+ * each range belongs to the local day it starts on, its end is exclusive,
+ * a holiday removes the ranges of its local day and the part on it of the
+ * previous day's overnight ranges, and local times follow the zone across
+ * DST (csm_tz_utc).  Business time is counted in seconds; a "d" in a
+ * duration is 24 hours of it, as everywhere in csm.
+ */
+struct csm_cal;
+
+/* Ceiling of the walks: an instant past this is "never". */
+#define CSM_CAL_NEVER INT64_MAX
+
+/*
+ * Builds the calendar [calendar "name"] of conf (borrowed during the
+ * call); "holidays = FILE" is read relative to the file that names it.
+ * Returns new, or NULL with err: CSM_ECONFIG naming file:line:col for a
+ * bad entry or an unknown calendar ("no [calendar \"x\"] in csm.conf"),
+ * CSM_EINTERNAL when out of memory.
+ */
+struct csm_cal *csm_cal_new(const struct csm_conf *conf, const char *name,
+    struct csm_err *err);
+/* A calendar open at every instant, in zone tz (borrowed for its life):
+ * the one a policy without "calendar =" uses.  new, or NULL (out of
+ * memory). */
+struct csm_cal *csm_cal_always(const struct csm_tz *tz);
+void csm_cal_free(struct csm_cal *c);
+/* Its name ("always" for csm_cal_always) and zone (borrowed). */
+const char *csm_cal_name(const struct csm_cal *c);
+const struct csm_tz *csm_cal_tz(const struct csm_cal *c);
+/* Business seconds in [a, b); 0 when b <= a. */
+int64_t csm_cal_elapsed(const struct csm_cal *c, int64_t a, int64_t b);
+/*
+ * The due time of start + secs: the earliest instant t >= start at which
+ * csm_cal_elapsed(c, start, t) reaches secs (secs 0: start itself; landing
+ * on a closing time gives the closing time).  CSM_CAL_NEVER when the
+ * calendar does not open enough before CSM_TIME_MAX.
+ */
+int64_t csm_cal_due(const struct csm_cal *c, int64_t start, int64_t secs);
+/*
+ * The business interval that holds t, or else the first that starts after
+ * t: 1 and [*open, *close), or 0 when there is none before CSM_TIME_MAX.
+ * Adjacent intervals (23:00-24:00 then 00:00-01:00) are one.
+ */
+int csm_cal_interval(const struct csm_cal *c, int64_t t, int64_t *open,
+    int64_t *close);
+
+/*
  * Records: streaming readers and writers of JSONL, CSV and TSV, and an
  * aligned table writer.  A record is a JSON object; CSV and TSV fields
  * arrive as strings keyed by the header, an empty field is absent.
