@@ -433,6 +433,10 @@ int csm_model_move(const struct csm_model *m,
     const struct csm_ticket_state *cur, const char *type, const char *to,
     int64_t now, const char **status, const char **stage,
     struct csm_err *err);
+/* The default status (enum csm_status) a status or stage name stands
+ * for on a ticket of type (NULL: none); -1 when it is neither. */
+int csm_model_status_of(const struct csm_model *m, const char *type,
+    const char *name);
 /* The state a reopen moves to (customer reply on a resolved ticket);
  * same returns as csm_model_move. */
 int csm_model_reopen(const struct csm_model *m,
@@ -849,6 +853,83 @@ struct csm_rules_run {
 int csm_rules_apply(struct csm_rules *r, struct csm_desk *d,
     struct csm_ticket *t, const struct csm_rules_run *run,
     const struct csm_rules_hooks *h, int *changed, struct csm_err *err);
+
+/*
+ * SLA policies: [sla] and [calendar] of csm.conf(5), run on tickets
+ * through a desk (csm-sla(1)).  A ticket's clocks (first_response, each
+ * cycle of next_response, resolution) are computed from its history alone:
+ * its status events and its messages up to now, so that a late or
+ * back-dated record gives the same answer as a live one.  Each level a
+ * clock reaches (a warning, the breach, an escalation) is recorded once
+ * as a keyed event, with the policy's actions for it.
+ */
+struct csm_sla;
+
+/*
+ * Compiles the policies of conf (borrowed during the call) for model m
+ * (borrowed for the result's life); rules (borrowed, from the same conf)
+ * runs the policies' on_warn, on_breach and on_escalate actions.  Returns
+ * new, or NULL with err (CSM_ECONFIG naming file:line:col).
+ */
+struct csm_sla *csm_sla_new(const struct csm_conf *conf,
+    const struct csm_model *m, struct csm_rules *rules, struct csm_err *err);
+void csm_sla_free(struct csm_sla *s);
+/* How many policies there are. */
+size_t csm_sla_count(const struct csm_sla *s);
+
+struct csm_sla_hooks {
+	/* A level reached for the first time: the record the sweep prints
+	 * (type "sla", event warn, breach or escalate; borrowed). */
+	void	(*fired)(void *arg, const json_t *rec);
+	/* A record an action made (a task, a note, a notify record). */
+	void	(*record)(void *arg, const json_t *rec);
+	/* The actions of a level were refused and undone (the level stays
+	 * recorded): the ticket and why. */
+	void	(*refused)(void *arg, int64_t ticket, const char *msg);
+	/* A line of the arithmetic behind each clock (csm-sla explain);
+	 * NULL: none are made. */
+	void	(*explain)(void *arg, const char *line);
+	void	*arg;
+};
+
+struct csm_sla_stats {
+	uint64_t	tickets;	/* tickets computed */
+	uint64_t	fired;		/* levels recorded */
+	uint64_t	refused;	/* levels whose actions were refused */
+	int		full;		/* every ticket was computed */
+};
+
+#define CSM_SLA_KEEP	0x01	/* keep the clocks in the store */
+#define CSM_SLA_FIRE	0x02	/* record the levels reached, do their
+				 * actions */
+
+/*
+ * Computes the clocks of t as of now under the first policy whose when
+ * matches it, in the caller's transaction when flags write.  *clocks (may
+ * be NULL) gets a new array of clock records (target, cycle, policy,
+ * calendar, state, start, target_seconds, due, elapsed, left, paused,
+ * met_at or ended_at, breached_at).  stats may be NULL.  Returns 1, 0
+ * when no policy applies (an empty array), or -1 with err.
+ */
+int csm_sla_ticket(struct csm_sla *s, struct csm_desk *d,
+    struct csm_ticket *t, int64_t now, unsigned flags,
+    const struct csm_sla_hooks *h, json_t **clocks,
+    struct csm_sla_stats *stats, struct csm_err *err);
+/* The clocks kept in the store for t by the last sweep or filter, as
+ * records like csm_sla_ticket's: *clocks new.  0, or -1 with err. */
+int csm_sla_kept(struct csm_desk *d, struct csm_ticket *t, json_t **clocks,
+    struct csm_err *err);
+/*
+ * The cron sweep: computes, keeps and fires (as csm_sla_ticket) the
+ * tickets created, changed or written to since the last sweep and those
+ * with a level falling due by now; every ticket when all is set or the
+ * policies and calendars changed (stats->full).  It makes its own
+ * transactions, of batch tickets each.  0, or -1 with err (what was
+ * committed stays; a rerun does the rest, never twice).
+ */
+int csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now,
+    int all, long batch, const struct csm_sla_hooks *h,
+    struct csm_sla_stats *stats, struct csm_err *err);
 
 /*
  * Ingest: the one write path for records from outside.  A parser thread

@@ -925,6 +925,27 @@ csm_model_move(const struct csm_model *m, const struct csm_ticket_state *cur,
 	return 1;
 }
 
+/*
+ * The default status a status or stage name stands for, for a ticket of
+ * type (NULL: none): a stage of the type's workflow counts as the status
+ * it is declared with.  -1 when it is neither.
+ */
+int
+csm_model_status_of(const struct csm_model *m, const char *type,
+    const char *name)
+{
+	const struct workflow *w = NULL;
+	long i;
+
+	if (name == NULL)
+		return -1;
+	if (type != NULL)
+		w = flow_of((struct csm_model *)(uintptr_t)m, type);
+	if (w != NULL && (i = stage_of(w, name)) >= 0)
+		return w->stages[i].base;
+	return csm_status_parse(name);
+}
+
 /* The move a customer's reply makes on a resolved or closed ticket. */
 int
 csm_model_reopen(const struct csm_model *m,

@@ -192,6 +192,31 @@ static const char *const migrations[] = {
 	"CREATE INDEX tickets_open_assignee ON tickets(assignee)"
 	"  WHERE assignee IS NOT NULL AND status NOT IN ('resolved', 'closed')"
 	"  AND merged_into IS NULL;",
+	/* 5 -> 6: SLA results (csm-sla): each clock of each ticket as the
+	 * last sweep computed it, the next instant one of its levels is
+	 * reached (what a sweep looks up), and the marks of what the sweeps
+	 * have seen (the last event, message and ticket; the policies). */
+	"CREATE TABLE sla ("
+	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
+	"  target TEXT NOT NULL,"
+	"  cycle INTEGER NOT NULL,"
+	"  policy TEXT NOT NULL,"
+	"  calendar TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  target_secs INTEGER NOT NULL,"
+	"  due INTEGER,"
+	"  state TEXT NOT NULL,"
+	"  stopped_at INTEGER,"
+	"  breached_at INTEGER,"
+	"  elapsed INTEGER NOT NULL,"
+	"  paused INTEGER NOT NULL,"
+	"  next_at INTEGER,"
+	"  computed_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (ticket, target, cycle)) WITHOUT ROWID;"
+	"CREATE INDEX sla_next ON sla(next_at) WHERE next_at IS NOT NULL;"
+	"CREATE TABLE sla_marks ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

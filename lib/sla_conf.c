@@ -1,0 +1,439 @@
+/*
+ * sla_conf.c - [sla "name"] sections of csm.conf(5) compiled into
+ * policies: which tickets (when), on which calendar, the targets by
+ * priority, what pauses them, the warnings before the due time, the
+ * escalation levels after it, and the actions each level takes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sla.h"
+
+const char *const sla_target_names[SLA_NTARGETS] = {
+	"first_response", "next_response", "resolution"
+};
+const char *const sla_prio_names[NPRIO] = {
+	"low", "normal", "high", "urgent"
+};
+const char *const sla_level_names[3] = {"warn", "breach", "escalate"};
+
+static const char *const keys[] = {
+	"when", "calendar", "first_response", "next_response", "resolution",
+	"pause", "first_response_pause", "next_response_pause",
+	"resolution_pause", "warn", "escalate", "on_warn", "on_breach",
+	"on_escalate", "description", NULL
+};
+
+/* The priority of a name, or -1. */
+int
+sla_prio(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NPRIO; i++)
+		if (strcmp(name, sla_prio_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A duration of an item: 0, or -1 with err naming the entry. */
+static int
+duration(const struct csm_conf_entry *e, const char *s, int64_t *secs,
+    struct csm_err *err)
+{
+	struct csm_err derr;
+
+	if (csm_dur_parse(s, strlen(s), secs, &derr) < 0)
+		return csm_conf_error(e, err, "%s: %s", e->key, derr.msg);
+	if (*secs < 0)
+		return csm_conf_error(e, err, "%s: negative duration '%s'",
+		    e->key, s);
+	return 0;
+}
+
+/* "urgent 30m, high 1h" or "4h": the target of each priority. */
+static int
+parse_target(const struct csm_conf_entry *e, struct sla_target *t,
+    struct csm_err *err)
+{
+	char **items, *sp;
+	size_t n, i;
+	int p, rc = 0;
+	int64_t secs;
+
+	if (csm_conf_list(e, &items, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((sp = strchr(items[i], ' ')) == NULL) {
+			if (n > 1) {
+				rc = csm_conf_error(e, err, "%s: '%s': "
+				    "expected PRIORITY DURATION in a list",
+				    e->key, items[i]);
+				break;
+			}
+			if ((rc = duration(e, items[i], &secs, err)) == 0)
+				for (p = 0; p < NPRIO; p++)
+					t->secs[p] = secs;
+			break;
+		}
+		*sp++ = '\0';
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+		if ((p = sla_prio(items[i])) < 0) {
+			rc = csm_conf_error(e, err, "%s: unknown priority "
+			    "'%s' (expected low, normal, high or urgent)",
+			    e->key, items[i]);
+			break;
+		}
+		if (t->secs[p] >= 0) {
+			rc = csm_conf_error(e, err, "%s: priority '%s' given "
+			    "twice", e->key, items[i]);
+			break;
+		}
+		rc = duration(e, sp, &t->secs[p], err);
+	}
+	free(items);
+	return rc;
+}
+
+/* "pending, on_hold": the statuses that pause a target ("none": none). */
+static int
+parse_pause(const struct csm_conf_entry *e, unsigned *pause,
+    struct csm_err *err)
+{
+	char **items;
+	size_t n, i;
+	int st;
+
+	if (csm_conf_list(e, &items, &n, err) < 0)
+		return -1;
+	*pause = 0;
+	for (i = 0; i < n; i++) {
+		if (n == 1 && strcmp(items[i], "none") == 0)
+			break;
+		st = csm_status_parse(items[i]);
+		if (st < 0 || st == CSM_ST_RESOLVED || st == CSM_ST_CLOSED) {
+			csm_conf_error(e, err, "%s: '%s' cannot pause a clock "
+			    "(expected new, open, pending or on_hold, or "
+			    "none)", e->key, items[i]);
+			free(items);
+			return -1;
+		}
+		*pause |= 1u << st;
+	}
+	free(items);
+	return 0;
+}
+
+/* "50%, 80%" and "1h": warnings, adding up over entries. */
+static int
+parse_warn(const struct csm_conf_entry *e, struct sla_policy *p,
+    struct csm_err *err)
+{
+	char **items, *end;
+	size_t n, i, len;
+	struct sla_warn *w;
+	long pct;
+
+	if (csm_conf_list(e, &items, &n, err) < 0)
+		return -1;
+	if ((w = realloc(p->warns, (p->nwarns + n) * sizeof(*w))) == NULL) {
+		free(items);
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	p->warns = w;
+	for (i = 0; i < n; i++) {
+		w = &p->warns[p->nwarns];
+		memset(w, 0, sizeof(*w));
+		len = strlen(items[i]);
+		snprintf(w->text, sizeof(w->text), "%s", items[i]);
+		if (len > 1 && items[i][len - 1] == '%') {
+			pct = strtol(items[i], &end, 10);
+			if (end != items[i] + len - 1 || pct < 1 || pct > 99) {
+				free(items);
+				return csm_conf_error(e, err, "warn: '%s': "
+				    "expected a share from 1%% to 99%%",
+				    w->text);
+			}
+			w->pct = (int)pct;
+		} else if (duration(e, items[i], &w->before, err) < 0 ||
+		    (w->before == 0 && csm_conf_error(e, err, "warn: '%s': "
+		    "a warning 0 before due is the breach", w->text))) {
+			free(items);
+			return -1;
+		}
+		p->nwarns++;
+	}
+	free(items);
+	return 0;
+}
+
+static int
+parse_escalate(const struct csm_conf_entry *e, struct sla_policy *p,
+    struct csm_err *err)
+{
+	char **items;
+	size_t n, i;
+	int64_t *x;
+
+	if (csm_conf_list(e, &items, &n, err) < 0)
+		return -1;
+	if ((x = realloc(p->escalate, (p->nescalate + n) * sizeof(*x))) ==
+	    NULL) {
+		free(items);
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	p->escalate = x;
+	for (i = 0; i < n; i++) {
+		if (duration(e, items[i], &x[p->nescalate], err) < 0) {
+			free(items);
+			return -1;
+		}
+		if (x[p->nescalate] == 0) {
+			free(items);
+			return csm_conf_error(e, err, "escalate: '%s': a level "
+			    "0 after due is the breach", items[i]);
+		}
+		p->nescalate++;
+	}
+	free(items);
+	return 0;
+}
+
+/* on_warn, on_breach, on_escalate: actions of csm-route's language. */
+static int
+parse_acts(const struct csm_sla *s, const struct csm_conf_entry *e,
+    struct sla_acts *a, struct csm_err *err)
+{
+	char **items;
+	size_t n, i;
+	struct csm_err aerr;
+
+	if (a->n > 0)
+		return csm_conf_error(e, err, "'%s' is set twice", e->key);
+	if (csm_conf_list(e, &items, &n, err) < 0)
+		return -1;
+	if ((a->acts = calloc(n, sizeof(*a->acts))) == NULL) {
+		free(items);
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		if (action_parse(items[i], s->model, &a->acts[i], &aerr) < 0) {
+			int rc = aerr.code != CSM_EDATA ?
+			    csm_err_set(err, aerr.code, "%s", aerr.msg) :
+			    csm_conf_error(e, err, "%s: '%s': %s", e->key,
+			    a->acts[i].src ? a->acts[i].src : "", aerr.msg);
+
+			action_free(&a->acts[i]);
+			a->n = i;
+			free(items);
+			return rc;
+		}
+		a->n = i + 1;
+	}
+	free(items);
+	return 0;
+}
+
+/* The calendar named by e, compiled once for all policies. */
+static int
+calendar(struct csm_sla *s, const struct csm_conf *conf,
+    const struct csm_conf_entry *e, struct sla_policy *p,
+    struct csm_err *err)
+{
+	size_t i;
+	struct csm_err cerr;
+
+	for (i = 0; i < s->npol; i++)
+		if (s->pol[i].cal != NULL &&
+		    strcmp(csm_cal_name(s->pol[i].cal), e->value) == 0) {
+			p->cal = s->pol[i].cal;
+			return 0;
+		}
+	if ((p->cal = csm_cal_new(conf, e->value, &cerr)) != NULL)
+		return 0;
+	if (cerr.code == CSM_ECONFIG && strncmp(cerr.msg, "no [calendar",
+	    12) == 0)
+		return csm_conf_error(e, err, "calendar: %s", cerr.msg);
+	return csm_err_set(err, cerr.code, "%s", cerr.msg);
+}
+
+/* One entry of a policy; seen[] catches keys given twice. */
+static int
+entry(struct csm_sla *s, const struct csm_conf *conf, struct sla_policy *p,
+    const struct csm_conf_entry *e, const struct csm_conf_entry **seen,
+    struct csm_err *err)
+{
+	size_t k;
+	int t;
+	struct csm_err xerr;
+
+	for (k = 0; keys[k] != NULL; k++)
+		if (strcmp(e->key, keys[k]) == 0)
+			break;
+	if (keys[k] == NULL)
+		return csm_conf_unknown_key(e, keys, err);
+	if (strcmp(e->key, "warn") == 0)
+		return parse_warn(e, p, err);
+	if (strcmp(e->key, "escalate") == 0)
+		return parse_escalate(e, p, err);
+	if (seen[k] != NULL)
+		return csm_conf_error(e, err, "'%s' in [sla \"%s\"] is set "
+		    "twice (first at %s:%ld)", e->key, p->name,
+		    seen[k]->file, seen[k]->line);
+	seen[k] = e;
+	if (strcmp(e->key, "when") == 0) {
+		if ((p->when = csm_expr_parse(e->value, &xerr)) != NULL)
+			return 0;
+		if (xerr.code != CSM_EDATA)
+			return csm_err_set(err, xerr.code, "%s", xerr.msg);
+		return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: when: %s",
+		    e->file, e->line, e->col + xerr.col - 1, xerr.msg);
+	}
+	if (strcmp(e->key, "calendar") == 0)
+		return calendar(s, conf, e, p, err);
+	if (strcmp(e->key, "description") == 0)
+		return 0;
+	if (strcmp(e->key, "on_warn") == 0)
+		return parse_acts(s, e, &p->on[LV_WARN], err);
+	if (strcmp(e->key, "on_breach") == 0)
+		return parse_acts(s, e, &p->on[LV_BREACH], err);
+	if (strcmp(e->key, "on_escalate") == 0)
+		return parse_acts(s, e, &p->on[LV_ESCALATE], err);
+	if (strcmp(e->key, "pause") == 0)
+		return parse_pause(e, &p->t[SLA_RESOLUTION].pause, err);
+	for (t = 0; t < SLA_NTARGETS; t++) {
+		size_t l = strlen(sla_target_names[t]);
+
+		if (strcmp(e->key, sla_target_names[t]) == 0)
+			return parse_target(e, &p->t[t], err);
+		if (strncmp(e->key, sla_target_names[t], l) == 0 &&
+		    strcmp(e->key + l, "_pause") == 0) {
+			if (t == SLA_RESOLUTION && seen[5] != NULL)
+				return csm_conf_error(e, err, "'pause' and "
+				    "'resolution_pause' say the same");
+			return parse_pause(e, &p->t[t].pause, err);
+		}
+	}
+	return 0;
+}
+
+/* FNV-1a over the text of what decides the clocks. */
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+/* A new policy for section sec. */
+static struct sla_policy *
+policy_new(struct csm_sla *s, const struct csm_conf_section *sec,
+    struct csm_err *err)
+{
+	struct sla_policy *p;
+	size_t i;
+	int t, k;
+
+	if (sec->name == NULL || sec->name[0] == '\0')
+		return csm_conf_section_error(sec, err, "[sla] needs a name: "
+		    "[sla \"name\"]"), NULL;
+	for (i = 0; i < s->npol; i++)
+		if (strcmp(s->pol[i].name, sec->name) == 0)
+			return NULL;	/* a section continued */
+	if ((p = realloc(s->pol, (s->npol + 1) * sizeof(*p))) == NULL) {
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	s->pol = p;
+	p = &s->pol[s->npol++];
+	memset(p, 0, sizeof(*p));
+	for (t = 0; t < SLA_NTARGETS; t++)
+		for (k = 0; k < NPRIO; k++)
+			p->t[t].secs[k] = -1;
+	p->t[SLA_RESOLUTION].pause = 1u << CSM_ST_PENDING |
+	    1u << CSM_ST_ON_HOLD;
+	p->file = sec->file;
+	p->line = sec->line;
+	if ((p->name = strdup(sec->name)) == NULL) {
+		s->npol--;
+		csm_err_set(err, CSM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+/* Checks a whole policy once its entries are read. */
+static int
+policy_check(const struct csm_sla *s, const struct sla_policy *p,
+    size_t idx, struct csm_err *err)
+{
+	int t, k, any = 0;
+	size_t i;
+
+	for (t = 0; t < SLA_NTARGETS; t++)
+		for (k = 0; k < NPRIO; k++)
+			any |= p->t[t].secs[k] >= 0;
+	if (!any)
+		return csm_err_set(err, CSM_ECONFIG, "%s:%ld: [sla \"%s\"] "
+		    "sets no target (first_response, next_response or "
+		    "resolution)", p->file, p->line, p->name);
+	for (i = 0; i < idx; i++)
+		if (s->pol[i].when == NULL)
+			return csm_err_set(err, CSM_ECONFIG, "%s:%ld: [sla "
+			    "\"%s\"] can never apply: [sla \"%s\"] before it "
+			    "has no 'when' and takes every ticket", p->file,
+			    p->line, p->name, s->pol[i].name);
+	if (p->nwarns + p->nescalate + 1 > SLA_MAXLEVELS)
+		return csm_err_set(err, CSM_ECONFIG, "%s:%ld: [sla \"%s\"] "
+		    "has more than %d warnings and escalations", p->file,
+		    p->line, p->name, SLA_MAXLEVELS - 1);
+	return 0;
+}
+
+/* Compiles every [sla] of conf into s (see sla.h). */
+int
+sla_conf(struct csm_sla *s, const struct csm_conf *conf,
+    struct csm_err *err)
+{
+	const struct csm_conf_section *secs;
+	const struct csm_conf_entry *ents, *seen[sizeof(keys) /
+	    sizeof(keys[0])];
+	struct sla_policy *p;
+	size_t ns, ne, i, j, k;
+	uint64_t h = 1469598103934665603ULL;
+
+	secs = csm_conf_sections(conf, &ns);
+	ents = csm_conf_entries(conf, &ne);
+	for (j = 0; j < ne; j++)
+		if (strcmp(ents[j].section, "sla") == 0 ||
+		    strcmp(ents[j].section, "calendar") == 0)
+			h = fnv(fnv(fnv(fnv(h, ents[j].section),
+			    ents[j].name), ents[j].key), ents[j].value);
+	s->fingerprint = h;
+	for (i = 0; i < ns; i++) {
+		if (strcmp(secs[i].section, "sla") != 0)
+			continue;
+		if ((p = policy_new(s, &secs[i], err)) == NULL) {
+			if (err->code != CSM_OK && err->msg[0] != '\0')
+				return -1;
+			continue;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (j = 0; j < ne; j++)
+			if (strcmp(ents[j].section, "sla") == 0 &&
+			    ents[j].name != NULL &&
+			    strcmp(ents[j].name, p->name) == 0 &&
+			    entry(s, conf, p, &ents[j], seen, err) < 0)
+				return -1;
+		for (k = 0; k < 3; k++)
+			if (p->on[k].n > 0 && s->rules == NULL)
+				return csm_err_set(err, CSM_EINTERNAL,
+				    "sla: actions without rules");
+		if (policy_check(s, p, s->npol - 1, err) < 0)
+			return -1;
+	}
+	return 0;
+}
