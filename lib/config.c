@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "csm.h"
+#include "internal.h"
 
 #define MAX_INCLUDE_DEPTH 10
 
@@ -378,9 +379,13 @@ add_entry(struct parser *p, const char *key, const char *value,
 	return 0;
 }
 
-/* The directory part of path joined with rel (unless rel is absolute). */
-static char *
-relative(const char *path, const char *rel)
+/*
+ * The directory part of path joined with rel, for a file named by a
+ * configuration file: rel itself when it is absolute or path has no
+ * directory.  Returns new, or NULL when out of memory.
+ */
+char *
+csm_conf_relative(const char *path, const char *rel)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dl;
@@ -460,7 +465,7 @@ parse_entry(struct parser *p)
 		    inc_keys, p->err);
 	}
 	if (strcmp(p->section, "include") == 0) {
-		char *inc = relative(p->file, value);
+		char *inc = csm_conf_relative(p->file, value);
 		long now = p->line;
 
 		if (inc == NULL)

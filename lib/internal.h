@@ -101,4 +101,18 @@ int csm_int_json(const json_t *v, int64_t *i, const char **why);
  * bytes); returns buf. */
 char *csm_num_text(const struct csm_num *n, char *buf);
 
+/*
+ * The directory part of path joined with rel, for a file that a
+ * configuration file names (config.c): rel itself when it is absolute or
+ * path has no directory.  Returns new, or NULL when out of memory.
+ */
+char *csm_conf_relative(const char *path, const char *rel);
+
+/*
+ * The first transition of zone tz (NULL is UTC) after instant t (time.c):
+ * 1 and *when, or 0 when there is none.  The offset is constant from t
+ * up to it; a transition may also keep the offset.
+ */
+int csm_tz_next(const struct csm_tz *tz, int64_t t, int64_t *when);
+
 #endif /* CSM_INTERNAL_H */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "csm.h"
+#include "internal.h"
 
 #define DAY		86400
 #define TZDIR_DEFAULT	"/usr/share/zoneinfo"
@@ -906,6 +907,19 @@ const char *
 csm_tz_name(const struct csm_tz *tz)
 {
 	return tz == NULL ? "UTC" : tz->name;
+}
+
+/*
+ * The first transition of zone tz (NULL is UTC) after instant t: 1 and
+ * *when, or 0 when there is none.  A transition may keep the offset (a
+ * change of abbreviation only); the offset is constant from t up to it.
+ */
+int
+csm_tz_next(const struct csm_tz *tz, int64_t t, int64_t *when)
+{
+	int32_t off;
+
+	return tz != NULL && next_after(tz, t, when, &off);
 }
 
 /* Seconds east of UTC in zone tz (NULL is UTC) at instant t. */
