@@ -81,7 +81,8 @@ known(const struct names *ns, const char *name, size_t len)
 /* What a rule may read: the ticket's names, and those under prefixes. */
 struct scope {
 	struct names	 ticket, customer, message, survey;
-	const struct rule *rule;
+	const struct names_check *rule;
+	char		 label[300];	/* "rule 'x'", "[sla \"x\"]" */
 	const char	*what;		/* "when", "then" */
 	long		 line;		/* where it is written */
 	struct csm_err	*err;
@@ -97,13 +98,13 @@ unknown_name(struct scope *s, const char *name, const struct names *ns,
 	near = ns != NULL ? csm_conf_suggest(last != NULL && prefix != NULL ?
 	    last + 1 : name, ns->v) : NULL;
 	if (near != NULL)
-		return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: rule '%s': %s: "
+		return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: %s: %s: "
 		    "unknown field '%s' (did you mean '%s%s'?)", s->rule->file,
-		    s->line, s->rule->name, s->what, name,
+		    s->line, s->label, s->what, name,
 		    prefix != NULL ? prefix : "", near);
-	return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: rule '%s': %s: "
-	    "unknown field '%s' (%s)", s->rule->file, s->line,
-	    s->rule->name, s->what, name, hint);
+	return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: %s: %s: "
+	    "unknown field '%s' (%s)", s->rule->file, s->line, s->label,
+	    s->what, name, hint);
 }
 
 /* Checks one name the rule reads (a csm_expr_names callback). */
@@ -137,9 +138,9 @@ check_name(void *arg, const char *name)
 		return unknown_name(s, name, NULL, NULL, "names with a dot start "
 		    "customer., message. or survey.");
 	if (need != 0 && (s->rule->on & need) == 0)
-		return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: rule '%s': "
+		return csm_err_set(s->err, CSM_ECONFIG, "%s:%ld: %s: "
 		    "%s: '%s' is there only in rules with on = %s",
-		    s->rule->file, s->line, s->rule->name, s->what, name,
+		    s->rule->file, s->line, s->label, s->what, name,
 		    need == CSM_ON_MESSAGE ? "message" : "survey");
 	dot = strchr(rest, '.');
 	len = dot != NULL ? (size_t)(dot - rest) : strlen(rest);
@@ -177,18 +178,20 @@ check_template(struct scope *s, const char *text)
 }
 
 static int
-check_rule(struct scope *s, const struct rule *ru)
+check_rule(struct scope *s, const struct names_check *ru)
 {
 	size_t i;
 	int rc;
 
 	s->rule = ru;
+	snprintf(s->label, sizeof(s->label), ru->label == NULL ? "rule '%s'" :
+	    "[sla \"%s\"]", ru->name);
 	s->what = "when";
 	s->line = ru->when_line;
 	if (ru->when != NULL && (rc = csm_expr_names(ru->when, check_name,
 	    s)) != 0)
 		return rc;
-	s->what = "then";
+	s->what = ru->then;
 	s->line = ru->then_line;
 	for (i = 0; i < ru->nacts; i++) {
 		const struct action *a = &ru->acts[i];
@@ -205,30 +208,65 @@ check_rule(struct scope *s, const struct rule *ru)
 	return 0;
 }
 
+static int
+scope_init(struct scope *s, const struct csm_model *m, struct csm_err *err)
+{
+	static const char *const ticket_extra[] = {
+		"customer", "reopens", "merged_into", "links", NULL
+	};
+
+	memset(s, 0, sizeof(*s));
+	s->err = err;
+	if (names_of(&s->ticket, m, CSM_KIND_TICKET, ticket_extra) < 0 ||
+	    names_of(&s->customer, m, CSM_KIND_CUSTOMER, figures) < 0 ||
+	    names_of(&s->message, m, CSM_KIND_MESSAGE, NULL) < 0 ||
+	    names_of(&s->survey, m, CSM_KIND_SURVEY, NULL) < 0)
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	return 0;
+}
+
+static void
+scope_free(struct scope *s)
+{
+	free(s->ticket.v);
+	free(s->customer.v);
+	free(s->message.v);
+	free(s->survey.v);
+}
+
+/* The names of one when and action list that is not a [rule] (rules.h). */
+int
+rules_check_one(const struct csm_model *m, const struct names_check *c,
+    struct csm_err *err)
+{
+	struct scope s;
+	int rc;
+
+	if ((rc = scope_init(&s, m, err)) == 0)
+		rc = check_rule(&s, c) != 0 ? -1 : 0;
+	scope_free(&s);
+	return rc;
+}
+
 /* Every name every rule reads or sets exists (rules.h).  0, or -1 with
  * err (CSM_ECONFIG, "FILE:LINE: rule 'x': when: unknown field ..."). */
 int
 rules_check_names(struct csm_rules *r, struct csm_err *err)
 {
-	static const char *const ticket_extra[] = {
-		"customer", "reopens", "merged_into", "links", NULL
-	};
 	struct scope s;
+	struct names_check c;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	memset(&s, 0, sizeof(s));
-	s.err = err;
-	if (names_of(&s.ticket, r->model, CSM_KIND_TICKET, ticket_extra) < 0 ||
-	    names_of(&s.customer, r->model, CSM_KIND_CUSTOMER, figures) < 0 ||
-	    names_of(&s.message, r->model, CSM_KIND_MESSAGE, NULL) < 0 ||
-	    names_of(&s.survey, r->model, CSM_KIND_SURVEY, NULL) < 0)
-		rc = csm_err_set(err, CSM_EINTERNAL, "out of memory");
-	for (i = 0; rc == 0 && i < r->nrules; i++)
-		rc = check_rule(&s, &r->rules[i]) != 0 ? -1 : 0;
-	free(s.ticket.v);
-	free(s.customer.v);
-	free(s.message.v);
-	free(s.survey.v);
+	rc = scope_init(&s, r->model, err);
+	for (i = 0; rc == 0 && i < r->nrules; i++) {
+		const struct rule *ru = &r->rules[i];
+
+		c = (struct names_check){NULL, ru->name, ru->file,
+		    ru->on, ru->when, ru->when_line, "then", ru->acts,
+		    ru->nacts, ru->then_line};
+		rc = check_rule(&s, &c) != 0 ? -1 : 0;
+	}
+	scope_free(&s);
 	return rc;
 }

@@ -110,6 +110,24 @@ struct rules_ctx {
 int action_do(struct rules_ctx *c, struct csm_ticket *t,
     const struct action *a, struct csm_err *err);
 
+/* rule_names.c: what a when and its actions are checked as. */
+struct names_check {
+	const char		*label;		/* NULL: a rule; "sla": a
+						 * policy */
+	const char		*name;
+	const char		*file;
+	unsigned		 on;		/* CSM_ON_* */
+	const struct csm_expr	*when;
+	long			 when_line;
+	const char		*then;		/* "then", "on_breach" */
+	const struct action	*acts;
+	size_t			 nacts;
+	long			 then_line;
+};
+/* The names of one when and action list: 0, or -1 with err
+ * (CSM_ECONFIG, "FILE:LINE: LABEL: then: unknown field ..."). */
+int rules_check_one(const struct csm_model *m, const struct names_check *c,
+    struct csm_err *err);
 /* rule_names.c: every name a rule reads or sets exists.  0, or -1 with
  * err (CSM_ECONFIG, "FILE:LINE: rule 'x': when: unknown field ..."). */
 int rules_check_names(struct csm_rules *r, struct csm_err *err);

@@ -393,6 +393,35 @@ policy_check(const struct csm_sla *s, const struct sla_policy *p,
 	return 0;
 }
 
+/* Every name the policy's when and actions read or set exists, as in
+ * rules; seen[] holds where each key was given. */
+static int
+check_names(const struct csm_sla *s, const struct sla_policy *p,
+    const struct csm_conf_entry *const *seen, struct csm_err *err)
+{
+	static const char *const on[3] = {"on_warn", "on_breach",
+		"on_escalate"};
+	struct names_check c;
+	size_t k, key;
+
+	for (k = 0; k < 3; k++) {
+		for (key = 0; strcmp(keys[key], on[k]) != 0; key++)
+			continue;
+		if (p->on[k].n > 0 && s->rules == NULL)
+			return csm_err_set(err, CSM_EINTERNAL, "sla: actions "
+			    "without rules");
+		c = (struct names_check){"sla", p->name, p->file,
+		    CSM_ON_TIME, k == 0 ? p->when : NULL, seen[0] ?
+		    seen[0]->line : p->line, on[k], p->on[k].acts, p->on[k].n,
+		    seen[key] ? seen[key]->line : p->line};
+		if (seen[key] != NULL)
+			c.file = seen[key]->file;
+		if (rules_check_one(s->model, &c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Compiles every [sla] of conf into s (see sla.h). */
 int
 sla_conf(struct csm_sla *s, const struct csm_conf *conf,
@@ -402,7 +431,7 @@ sla_conf(struct csm_sla *s, const struct csm_conf *conf,
 	const struct csm_conf_entry *ents, *seen[sizeof(keys) /
 	    sizeof(keys[0])];
 	struct sla_policy *p;
-	size_t ns, ne, i, j, k;
+	size_t ns, ne, i, j;
 	uint64_t h = 1469598103934665603ULL;
 
 	secs = csm_conf_sections(conf, &ns);
@@ -428,11 +457,8 @@ sla_conf(struct csm_sla *s, const struct csm_conf *conf,
 			    strcmp(ents[j].name, p->name) == 0 &&
 			    entry(s, conf, p, &ents[j], seen, err) < 0)
 				return -1;
-		for (k = 0; k < 3; k++)
-			if (p->on[k].n > 0 && s->rules == NULL)
-				return csm_err_set(err, CSM_EINTERNAL,
-				    "sla: actions without rules");
-		if (policy_check(s, p, s->npol - 1, err) < 0)
+		if (check_names(s, p, seen, err) < 0 ||
+		    policy_check(s, p, s->npol - 1, err) < 0)
 			return -1;
 	}
 	return 0;
