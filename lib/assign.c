@@ -7,13 +7,14 @@
  *		skills = en, payments
  *		capacity = 20		# most open tickets; none: no limit
  *		away = false
+ *		shift = day-shift	# a [calendar]: off outside its hours
  *	[group "资深客服组"]
  *		members = alice, bob	# else the agents naming the group
  *		strategy = round-robin	# least-loaded, capacity, skills
  *		fallback = 一线客服组
  *
  * A ticket in a group with a strategy and no assignee goes to one of the
- * group's members who is not away and below capacity: the next after the
+ * group's members who is not away, on shift and below capacity: the next after the
  * last one given a ticket (round robin; the rotation is kept in the store,
  * so successive and concurrent runs go on with it), the one with the
  * fewest open tickets, the one with the most room, or the one whose
@@ -28,7 +29,7 @@
 #include "rules.h"
 
 static const char *const agent_keys[] = {
-	"groups", "skills", "capacity", "away", "description", NULL
+	"groups", "skills", "capacity", "away", "shift", "description", NULL
 };
 static const char *const group_keys[] = {
 	"members", "strategy", "fallback", "description", NULL
@@ -46,6 +47,7 @@ assign_free(struct csm_rules *r)
 		free(r->agents[i].name);
 		free(r->agents[i].groups);
 		free(r->agents[i].skills);
+		csm_cal_free(r->agents[i].shift);
 	}
 	free(r->agents);
 	free(r->load);
@@ -129,9 +131,35 @@ nomem:
 	return NULL;
 }
 
+/* shift = CALENDAR: the agent works while the calendar is open. */
 static int
-agent_entry(struct csm_rules *r, const struct csm_conf_entry *e,
-    struct csm_err *err)
+agent_shift(struct agent *a, const struct csm_conf *conf,
+    const struct csm_conf_entry *e, struct csm_err *err)
+{
+	struct csm_err cerr;
+
+	csm_cal_free(a->shift);
+	if ((a->shift = csm_cal_new(conf, e->value, &cerr)) != NULL)
+		return 0;
+	if (cerr.code == CSM_ECONFIG && strncmp(cerr.msg, "no [calendar",
+	    12) == 0)
+		return csm_conf_error(e, err, "shift: %s", cerr.msg);
+	return csm_err_set(err, cerr.code, "%s", cerr.msg);
+}
+
+/* Whether an agent with a shift calendar is on it at now. */
+static int
+on_shift(const struct agent *a, int64_t now)
+{
+	int64_t open, close;
+
+	return a->shift == NULL || (csm_cal_interval(a->shift, now, &open,
+	    &close) == 1 && open <= now);
+}
+
+static int
+agent_entry(struct csm_rules *r, const struct csm_conf *conf,
+    const struct csm_conf_entry *e, struct csm_err *err)
 {
 	struct agent *a = named(r, e, 1, err);
 	char *end;
@@ -164,6 +192,8 @@ agent_entry(struct csm_rules *r, const struct csm_conf_entry *e,
 		a->away = b;
 		return 0;
 	}
+	if (strcmp(e->key, "shift") == 0)
+		return agent_shift(a, conf, e, err);
 	if (strcmp(e->key, "description") == 0)
 		return 0;
 	return csm_conf_unknown_key(e, agent_keys, err);
@@ -373,7 +403,7 @@ assign_parse(struct csm_rules *r, const struct csm_conf *conf,
 	v = csm_conf_entries(conf, &n);
 	for (i = 0; i < n && rc == 0; i++)
 		if (strcmp(v[i].section, "agent") == 0)
-			rc = agent_entry(r, &v[i], err);
+			rc = agent_entry(r, conf, &v[i], err);
 	if (rc < 0)
 		return -1;
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers */
@@ -545,7 +575,7 @@ choose(struct rules_ctx *c, const struct group *g, const json_t *rec,
 		    k;
 		const struct agent *a = &c->r->agents[g->members[i]];
 
-		if (a->away)
+		if (a->away || !on_shift(a, c->d->now))
 			continue;
 		/* Round robin and skills look at loads only for capacity. */
 		load = 0;
@@ -640,7 +670,7 @@ assign_ticket(struct rules_ctx *c, struct csm_ticket *t, int *done,
 		if (g->fallback == NULL) {
 			if (c->h != NULL && c->h->queued != NULL)
 				c->h->queued(c->h->arg, csm_ticket_id(t),
-				    g->name, "every member is away or at "
+				    g->name, "every member is away, off shift or at "
 				    "capacity");
 			return 0;
 		}

@@ -63,6 +63,7 @@ struct agent {
 	size_t		 nskills;
 	long		 capacity;	/* most open tickets, 0: no limit */
 	int		 away;
+	struct csm_cal	*shift;		/* works while it is open, or NULL */
 };
 
 struct group {

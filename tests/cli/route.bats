@@ -275,8 +275,44 @@ t() {
 	for i in 6 7; do t "$i" '"group":"h"'; done | ingest >"$TMP/h.jsonl"
 	run2 route <"$TMP/h.jsonl"
 	[ "$status" -eq 0 ]
-	[[ "$err" == "csm-route: warning: T-000007: left in the queue of 'h': every member is away or at capacity" ]]
+	[[ "$err" == "csm-route: warning: T-000007: left in the queue of 'h': every member is away, off shift or at capacity" ]]
 	[ "$(q "SELECT coalesce(assignee, '-') FROM tickets WHERE id IN (6, 7)" | tr '\n' ,)" = "x,-," ]
+}
+
+@test "agents' shifts: a [calendar] of csm-sla; off shift is as away; the cron sweep assigns when the shift starts" {
+	cat >"$CONF" <<-'EOF'
+	[core]
+		timezone = Asia/Shanghai
+	[calendar "day"]
+		hours = mon-fri 09:00-18:00
+	[calendar "night"]
+		hours = mon-sun 18:00-09:00
+		holiday = 2026-11-24
+	[agent "d"]
+		groups = g
+		shift = day
+	[agent "n"]
+		groups = g
+		shift = night
+	[group "g"]
+		strategy = round-robin
+	EOF
+	# Monday 12:00: only d works; Monday 20:00 only n.
+	t 1 '"group":"g"' | ingest | route >/dev/null
+	t 2 '"group":"g"' | ingest | csm-route --db "$DB" -c "$CONF" --now 2026-11-23T20:00:00+08:00 >/dev/null
+	[ "$(q 'SELECT group_concat(assignee) FROM tickets ORDER BY id')" = "d,n" ]
+	# Tuesday 20:00 is n's holiday (the night that starts on the 24th):
+	# nobody; Wednesday 09:00 the sweep gives it to d.
+	t 3 '"group":"g"' | ingest >"$TMP/3.jsonl"
+	run2 csm-route --db "$DB" -c "$CONF" --now 2026-11-24T20:00:00+08:00 "$TMP/3.jsonl"
+	[[ "$err" == *"T-000003: left in the queue of 'g': every member is away, off shift or at capacity"* ]]
+	csm-route --db "$DB" -c "$CONF" --all --now 2026-11-25T09:00:00+08:00 >/dev/null
+	[ "$(q 'SELECT assignee FROM tickets WHERE id = 3')" = "d" ]
+	# A shift that names no calendar is a configuration error.
+	sed -i 's/shift = night/shift = nights/' "$CONF"
+	run2 csm-route -c "$CONF" --check
+	[ "$status" -eq 78 ]
+	[[ "$err" == *"csm.conf:13:"*": shift: no [calendar \"nights\"]"* ]]
 }
 
 @test "--explain says why each rule fired or not, with the values compared" {

@@ -311,7 +311,7 @@ test_run(void)
 	route_one(r, d, "{\"source\":\"web\",\"source_id\":\"3\",\"category\":"
 	    "\"支付失败\",\"phone\":\"13800000001\"}", &u, &s, &changed);
 	CHECK(field(d, u, "assignee") == NULL);
-	CHECK_STR(s.queued, "3 资深 every member is away or at capacity");
+	CHECK_STR(s.queued, "3 资深 every member is away, off shift or at capacity");
 	CHECK_INT(csm_store_commit(st, &err), 0);
 out:
 	csm_ticket_free(t);
