@@ -229,15 +229,30 @@ sweep(struct sla_tool *s)
 		    " (dry run: nothing written)" : "");
 }
 
-/* "-1h30m" or "45m": a duration for a table cell. */
+/*
+ * Business time left, for a table cell: "2d03h", "5h30m", "45m", "40s",
+ * "-" before it when overdue; empty for a clock that was met.
+ */
 static json_t *
-dur_text(int64_t secs)
+left_text(const char *state, int64_t secs)
 {
-	char buf[32];
+	char buf[48];
+	int64_t a = secs < 0 ? -secs : secs;
+	const char *sign = secs < 0 ? "-" : "";
 
-	buf[0] = '-';
-	csm_dur_format(secs < 0 ? -secs : secs, buf + 1);
-	return json_string(secs < 0 ? buf : buf + 1);
+	if (state != NULL && strcmp(state, "met") == 0)
+		return json_string("");
+	if (a >= 86400)
+		snprintf(buf, sizeof(buf), "%s%lldd%02lldh", sign,
+		    (long long)(a / 86400), (long long)(a % 86400 / 3600));
+	else if (a >= 3600)
+		snprintf(buf, sizeof(buf), "%s%lldh%02lldm", sign,
+		    (long long)(a / 3600), (long long)(a % 3600 / 60));
+	else if (a >= 60)
+		snprintf(buf, sizeof(buf), "%s%lldm", sign, (long long)(a / 60));
+	else
+		snprintf(buf, sizeof(buf), "%s%llds", sign, (long long)a);
+	return json_string(buf);
 }
 
 /* A clock as a status line. */
@@ -255,8 +270,9 @@ status_line(struct sla_tool *s, const json_t *rec, json_t *clock)
 	json_object_set(o, "ticket", json_object_get(rec, "id"));
 	json_object_foreach(clock, k, v)
 		if (s->out_fmt == CSM_FMT_TABLE && strcmp(k, "left") == 0)
-			json_object_set_new(o, k, dur_text(json_integer_value(
-			    v)));
+			json_object_set_new(o, k, left_text(json_string_value(
+			    json_object_get(clock, "state")),
+			    json_integer_value(v)));
 		else
 			json_object_set(o, k, v);
 	for (i = 0; copy[i] != NULL; i++)

@@ -275,7 +275,7 @@ message() {
 	run2 script -qec "csm-sla --db '$DB' -c '$CONF' status --now 2026-11-23T14:00:00+08:00 --color never" /dev/null
 	[ "$status" -eq 0 ]
 	[[ "$out" == *"ticket"*"target"*"policy"*"state"*"due"*"left"* ]]
-	[[ "$out" == *"T-000001"*"first_response"*"standard"*"running"*"2026-11-23T15:00:00+08:00"*"1h"*"售后"*"退款没到账"* ]]
+	[[ "$out" == *"T-000001"*"first_response"*"standard"*"running"*"2026-11-23T15:00:00+08:00"*"1h00m"*"售后"*"退款没到账"* ]]
 	run2 sla status -o csv -w 'group = "售后"' --now 2026-11-23T14:00:00+08:00
 	[ "$(printf '%s\n' "$out" | head -n 1)" = "ticket,target,policy,state,due,left,priority,group,assignee,subject" ]
 	[ "$(printf '%s\n' "$out" | sed 1d | cut -d, -f1 | sort -u)" = "T-000001" ]
