@@ -21,6 +21,7 @@ static const char usage_text[] =
 "  ingest    take tickets, messages, events, customers, orders and\n"
 "            survey answers into the store\n"
 "  route     run the rules on tickets and assign them to agents\n"
+"  sla       keep SLA promises: due times, warnings, breaches\n"
 "  backup    copy the store, online, into a new file\n"
 "\n"
 "'csm COMMAND --help' and csm-COMMAND(1) tell more; csm(7) is the\n"

@@ -13,11 +13,13 @@
 # completed from here.
 #
 # To add a tool csm-foo: add "foo" to _csm_tools, then write
-# _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below.
+# _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below; a
+# tool whose first word may be a command (csm-sla sweep) lists them in
+# _csm_subcommands_foo.
 
 # The tools, each a program csm-TOOL, and the commands built into csm,
 # which are no program of their own.
-_csm_tools='ingest route'
+_csm_tools='ingest route sla'
 _csm_builtins='backup'
 _csm_commands="$_csm_tools $_csm_builtins"
 
@@ -114,6 +116,37 @@ _csm_arg_route()
 	esac
 }
 
+# csm-sla, as csm-ingest above; its first word may be a command.
+_csm_long_sla='--db= --config= --format= --where= --all --dry-run --by=
+	--calendar= --rejects= --as-of= --now= --batch= --output= --color= --quiet
+	--check --help --version'
+_csm_short_sla='c:f:w:nr:o:qhV'
+_csm_subcommands_sla='sweep status explain replay due elapsed'
+
+_csm_arg_sla()
+{
+	case $1 in
+	--db | -c | --config | -r | --rejects)
+		_csm_files
+		;;
+	-f | --format)
+		_csm_words 'jsonl csv tsv'
+		;;
+	-o | --output)
+		_csm_words 'jsonl csv tsv table'
+		;;
+	--color)
+		_csm_words 'auto always never'
+		;;
+	-w | --where | --by | --calendar | --as-of | --now | --batch)
+		COMPREPLY=() # free text: an expression, a name, a time, a number
+		;;
+	*)
+		return 1
+		;;
+	esac
+}
+
 # Everything below is shared by all tools.
 
 # _csm_words WORDS: the WORDS that start with $cur.
@@ -190,6 +223,8 @@ _csm_tool()
 {
 	local tool=$1 shortvar=_csm_short_${1//-/_} argfn=_csm_arg_${1//-/_}
 	local longvar=_csm_long_${1//-/_} short long all w i j pending=''
+	local subvar=_csm_subcommands_${1//-/_} words_seen=0
+	local -a subs
 
 	short=${!shortvar-}
 	_csm_long "$tool"
@@ -219,6 +254,9 @@ _csm_tool()
 				break
 			done
 			;;
+		*)
+			words_seen=1
+			;;
 		esac
 	done
 	if [[ -n $pending ]]; then
@@ -240,6 +278,14 @@ _csm_tool()
 		_csm_words "$long $short"
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 		    compopt -o nospace 2>/dev/null
+		return
+	fi
+	# The first word of a tool with commands: a command, or a file.
+	if [[ -n ${!subvar-} && $words_seen -eq 0 ]]; then
+		_csm_words "${!subvar}"
+		subs=("${COMPREPLY[@]}")
+		_csm_files
+		COMPREPLY=("${subs[@]}" "${COMPREPLY[@]}")
 		return
 	fi
 	_csm_files

@@ -1,0 +1,28 @@
+# fish completion for csm-sla; "csm sla ..." comes here through csm.fish.
+# Installed in fish's vendor_completions.d, loaded when csm-sla is typed.
+
+complete -c csm-sla -n __fish_use_subcommand -a sweep -d 'Record each warning, breach and escalation once (cron)'
+complete -c csm-sla -n __fish_use_subcommand -a status -d 'Show the clocks of open tickets'
+complete -c csm-sla -n __fish_use_subcommand -a explain -d 'Show the arithmetic behind one ticket\'s clocks'
+complete -c csm-sla -n __fish_use_subcommand -a replay -d 'Compare the attainment kept with another configuration'
+complete -c csm-sla -n __fish_use_subcommand -a due -d 'Add due times to records, in a calendar'
+complete -c csm-sla -n __fish_use_subcommand -a elapsed -d 'Add business time elapsed to records, in a calendar'
+
+complete -c csm-sla -l db -r -F -d 'The store'
+complete -c csm-sla -s c -l config -r -F -d 'Configuration file, with the policies'
+complete -c csm-sla -s f -l format -x -a 'jsonl csv tsv' -d 'Input format'
+complete -c csm-sla -s w -l where -x -d 'status, replay: only the tickets EXPR matches'
+complete -c csm-sla -l all -d 'sweep: recompute every ticket; status: closed ones too'
+complete -c csm-sla -s n -l dry-run -d 'Show what would be recorded; write nothing'
+complete -c csm-sla -l by -x -d 'Who records the levels (default csm-sla)'
+complete -c csm-sla -l calendar -x -d 'due, elapsed: the calendar to count in'
+complete -c csm-sla -s r -l rejects -r -F -d 'Write the records refused there, as read'
+complete -c csm-sla -l as-of -x -d 'explain: replay the history up to TIME'
+complete -c csm-sla -l now -x -d 'The time taken as now'
+complete -c csm-sla -l batch -x -d 'sweep: tickets per transaction (default 1000)'
+complete -c csm-sla -s o -l output -x -a 'jsonl csv tsv table' -d 'Output format'
+complete -c csm-sla -l color -x -a 'auto always never' -d 'Colour the table'
+complete -c csm-sla -s q -l quiet -d 'No summary of the sweep on stderr'
+complete -c csm-sla -l check -d 'Check the configuration and exit'
+complete -c csm-sla -s h -l help -d 'Show the help'
+complete -c csm-sla -s V -l version -d 'Print the version'
