@@ -916,7 +916,8 @@ int csm_sla_ticket(struct csm_sla *s, struct csm_desk *d,
     const struct csm_sla_hooks *h, json_t **clocks,
     struct csm_sla_stats *stats, struct csm_err *err);
 /* The clocks kept in the store for t by the last sweep or filter, as
- * records like csm_sla_ticket's: *clocks new.  0, or -1 with err. */
+ * records like csm_sla_ticket's, with elapsed and paused as of "since",
+ * the clock's last change: *clocks new.  0, or -1 with err. */
 int csm_sla_kept(struct csm_desk *d, struct csm_ticket *t, json_t **clocks,
     struct csm_err *err);
 /*

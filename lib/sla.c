@@ -104,6 +104,14 @@ policy_of(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 			*p = &s->pol[i];
 			return 1;
 		}
+		/* An equality it needs, read from the row, settles most
+		 * tickets without making their record. */
+		if (s->pol[i].keycol >= 0) {
+			const char *v = desk_ticket_row(t)->s[s->pol[i].keycol];
+
+			if (v == NULL || strcmp(v, s->pol[i].keyvalue) != 0)
+				continue;
+		}
 		if ((rc = csm_ticket_match(d, t, s->pol[i].when, err)) < 0)
 			return -1;
 		if (rc == 1) {
@@ -133,8 +141,9 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	h->created = row->i[TC_CREATED_AT];
 	h->first_response = row->i[TC_FIRST_RESPONSE_AT] <= now ?
 	    row->i[TC_FIRST_RESPONSE_AT] : 0;
-	q = csm_store_stmt(d->st, "SELECT at, old, new FROM events WHERE "
-	    "ticket = ?1 AND field = 'status' ORDER BY at, id", err);
+	q = csm_store_stmt(d->st, "SELECT at, old, new FROM events INDEXED "
+	    "BY events_status WHERE ticket = ?1 AND field = 'status' AND ticket IS NOT NULL ORDER BY "
+	    "at, id", err);
 	if (q == NULL)
 		return -1;
 	sqlite3_bind_int64(q, 1, row->id);
@@ -165,26 +174,20 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		if (sla_hist_step(h, h->created, st < 0 ? CSM_ST_OPEN : st) < 0)
 			goto nomem;
 	}
-	q = csm_store_stmt(d->st, "SELECT id, at, direction = 'in', public, "
-	    "auto FROM messages WHERE ticket = ?1 AND at <= ?2 ORDER BY at, "
-	    "id", err);
+	/* Automatic messages never count, either way; nor do internal
+	 * notes. */
+	q = csm_store_stmt(d->st, "SELECT id, at, direction = 'in' FROM "
+	    "messages INDEXED BY messages_clock WHERE ticket = ?1 AND at <= ?2 AND auto = 0 AND "
+	    "(direction = 'in' OR public = 1) ORDER BY at, id", err);
 	if (q == NULL)
 		return -1;
 	sqlite3_bind_int64(q, 1, row->id);
 	sqlite3_bind_int64(q, 2, now);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int in = sqlite3_column_int(q, 2);
-		int pub = sqlite3_column_int(q, 3);
-		int aut = sqlite3_column_int(q, 4);
-
-		/* Automatic messages never count, either way; nor do
-		 * internal notes. */
-		if (aut || (!in && !pub))
-			continue;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		if (sla_hist_msg(h, sqlite3_column_int64(q, 1),
-		    sqlite3_column_int64(q, 0), in ? MSG_IN : MSG_REPLY) < 0)
+		    sqlite3_column_int64(q, 0), sqlite3_column_int(q, 2) ?
+		    MSG_IN : MSG_REPLY) < 0)
 			goto nomem;
-	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return csm_store_sqlerr(d->st, rc, err);
@@ -244,12 +247,84 @@ clock_json(const struct sla_policy *p, const struct sla_clock *c,
 	return o;
 }
 
-/* Keeps the clocks of ticket id (none: forgets them). */
+/* FNV-1a of an integer and of a string. */
+static uint64_t
+mix(uint64_t h, int64_t v)
+{
+	int k;
+
+	for (k = 0; k < 8; k++, v >>= 8)
+		h = (h ^ (uint64_t)(v & 0xff)) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t
+mixs(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return mix(h, 0);
+}
+
+/*
+ * A digest of what is kept of a ticket's clocks: the same while nothing
+ * happens to it (business time counted as of each clock's last change),
+ * so that a sweep writes only the tickets whose clocks moved.
+ */
+static int64_t
+digest(const struct sla_policy *p, const struct sla_clock *c, int n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t k;
+	int i;
+
+	if (n == 0)
+		return 0;
+	h = mixs(mixs(h, p->name), csm_cal_name(p->cal));
+	for (i = 0; i < n; i++) {
+		h = mix(mix(mix(mix(h, c[i].target), c[i].cycle), c[i].start),
+		    c[i].secs);
+		h = mix(mix(mix(mix(h, c[i].stop), c[i].due), c[i].breached),
+		    c[i].state);
+		h = mix(mix(mix(h, c[i].since), c[i].since_elapsed),
+		    c[i].since_paused);
+		for (k = 0; k < c[i].nlv; k++)
+			h = mix(h, c[i].lv[k].at);
+	}
+	return (int64_t)(h >> 1);
+}
+
+/* What is kept for ticket id: 1 and its digests, 0 none, -1. */
+static int
+kept(struct csm_desk *d, int64_t id, int64_t *dig, int64_t *fired,
+    struct csm_err *err)
+{
+	sqlite3_stmt *q = csm_store_stmt(d->st, "SELECT digest, "
+	    "coalesce(fired, -1) FROM sla_tickets WHERE ticket = ?1", err);
+	int rc;
+
+	if (q == NULL)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*dig = sqlite3_column_int64(q, 0);
+		*fired = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : csm_store_sqlerr(d->st, rc, err);
+}
+
+/* Keeps the clocks of ticket id (none: forgets them), their digest, the
+ * digest last fired (-1: never) and when the next level falls due. */
 static int
 keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
-    const struct sla_clock *c, int n, int64_t now, struct csm_err *err)
+    const struct sla_clock *c, int n, int64_t dig, int64_t fired,
+    struct csm_err *err)
 {
 	sqlite3_stmt *q;
+	int64_t next = 0;
 	int i;
 
 	if ((q = csm_store_stmt(d->st, "DELETE FROM sla WHERE ticket = ?1",
@@ -261,9 +336,9 @@ keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
 	for (i = 0; i < n; i++) {
 		q = csm_store_stmt(d->st, "INSERT INTO sla (ticket, target, "
 		    "cycle, policy, calendar, start, target_secs, due, state, "
-		    "stopped_at, breached_at, elapsed, paused, next_at, "
-		    "computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		    "?10, ?11, ?12, ?13, ?14, ?15)", err);
+		    "stopped_at, breached_at, since, elapsed, paused) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		    "?14)", err);
 		if (q == NULL)
 			return -1;
 		sqlite3_bind_int64(q, 1, id);
@@ -280,15 +355,33 @@ keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
 			sqlite3_bind_int64(q, 10, c[i].stop);
 		if (c[i].breached)
 			sqlite3_bind_int64(q, 11, c[i].breached);
-		sqlite3_bind_int64(q, 12, c[i].elapsed);
-		sqlite3_bind_int64(q, 13, c[i].paused);
-		if (c[i].next != 0)
-			sqlite3_bind_int64(q, 14, c[i].next);
-		sqlite3_bind_int64(q, 15, now);
+		sqlite3_bind_int64(q, 12, c[i].since);
+		sqlite3_bind_int64(q, 13, c[i].since_elapsed);
+		sqlite3_bind_int64(q, 14, c[i].since_paused);
 		if (csm_store_done(d->st, q, err) < 0)
 			return -1;
+		if (c[i].next != 0 && (next == 0 || c[i].next < next))
+			next = c[i].next;
 	}
-	return 0;
+	if (n == 0) {
+		q = csm_store_stmt(d->st, "DELETE FROM sla_tickets WHERE "
+		    "ticket = ?1", err);
+		if (q == NULL)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		return csm_store_done(d->st, q, err);
+	}
+	q = csm_store_stmt(d->st, "INSERT OR REPLACE INTO sla_tickets "
+	    "(ticket, digest, fired, next_at) VALUES (?1, ?2, ?3, ?4)", err);
+	if (q == NULL)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, dig);
+	if (fired >= 0)
+		sqlite3_bind_int64(q, 3, fired);
+	if (next != 0)
+		sqlite3_bind_int64(q, 4, next);
+	return csm_store_done(d->st, q, err);
 }
 
 /* The record of a level reached, for the fired hook. */
@@ -542,7 +635,8 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	struct sla_hist hist;
 	const struct sla_policy *p = NULL;
 	struct explain_arg x;
-	int n = 0, rc, pass, acted, i, prio;
+	int64_t dig = 0, old = -1, fired = -1;
+	int n = 0, rc, pass, acted, i, prio, have = 0, moved = 0;
 
 	if (clocks != NULL)
 		*clocks = NULL;
@@ -568,14 +662,27 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 			if (h != NULL && h->explain != NULL && pass == 0)
 				explain(h, &x, c, n);
 		}
-		if ((flags & CSM_SLA_FIRE) && n > 0 && fire(s, d, t, p, c, n,
-		    h, stats, &acted, err) < 0)
+		dig = digest(p, c, n);
+		if (pass == 0 && (flags & (CSM_SLA_KEEP | CSM_SLA_FIRE)) &&
+		    (have = kept(d, csm_ticket_id(t), &old, &fired, err)) < 0)
 			goto fail;
+		/* Levels are recorded once the clocks are known to have
+		 * moved since they last were. */
+		if ((flags & CSM_SLA_FIRE) && n > 0 && (!have || fired !=
+		    dig)) {
+			if (fire(s, d, t, p, c, n, h, stats, &acted, err) < 0)
+				goto fail;
+			fired = dig;
+			moved = 1;
+		}
 		if (!acted)
 			break;
+		have = 1;
+		old = -1;	/* the actions changed it: keep anew */
 	}
-	if ((flags & CSM_SLA_KEEP) && keep(d, csm_ticket_id(t), p, c, n, now,
-	    err) < 0)
+	if ((flags & CSM_SLA_KEEP) && (moved || !have || old != dig) &&
+	    (n > 0 || have) && keep(d, csm_ticket_id(t), p, c, n, dig,
+	    fired, err) < 0)
 		goto fail;
 	if (clocks != NULL) {
 		if ((*clocks = json_array()) == NULL)
@@ -674,34 +781,59 @@ newest(struct csm_desk *d, const char *sql, int64_t *v, struct csm_err *err)
 }
 
 /*
- * The tickets a sweep visits: every ticket when all, else those created,
- * changed or written to since the marks, and those with a level falling
- * due by now.
+ * The tickets a sweep visits when not all: those created, changed or
+ * written to since the marks, and those with a level falling due by now.
  */
 static int
-candidates(struct csm_desk *d, int all, int64_t now, const int64_t mk[3],
+candidates(struct csm_desk *d, int64_t now, const int64_t mk[3],
     struct ids *ids, struct csm_err *err)
 {
 	sqlite3_stmt *q;
 
-	if (all)
-		q = csm_store_stmt(d->st, "SELECT id FROM tickets ORDER BY id",
-		    err);
-	else
-		q = csm_store_stmt(d->st, "SELECT id FROM tickets WHERE id > ?1 "
-		    "UNION SELECT ticket FROM events WHERE id > ?2 AND ticket "
-		    "IS NOT NULL UNION SELECT ticket FROM messages WHERE id > "
-		    "?3 UNION SELECT ticket FROM sla WHERE next_at < ?4 "
-		    "ORDER BY 1", err);
+	q = csm_store_stmt(d->st, "SELECT id FROM tickets WHERE id > ?1 "
+	    "UNION SELECT ticket FROM events WHERE id > ?2 AND ticket IS NOT "
+	    "NULL UNION SELECT ticket FROM messages WHERE id > ?3 UNION "
+	    "SELECT ticket FROM sla_tickets WHERE next_at < ?4 ORDER BY 1",
+	    err);
 	if (q == NULL)
 		return -1;
-	if (!all) {
-		sqlite3_bind_int64(q, 1, mk[0]);
-		sqlite3_bind_int64(q, 2, mk[1]);
-		sqlite3_bind_int64(q, 3, mk[2]);
-		sqlite3_bind_int64(q, 4, now);
-	}
+	sqlite3_bind_int64(q, 1, mk[0]);
+	sqlite3_bind_int64(q, 2, mk[1]);
+	sqlite3_bind_int64(q, 3, mk[2]);
+	sqlite3_bind_int64(q, 4, now);
 	return collect(d, q, ids, err);
+}
+
+/* Every ticket, read a page at a time, batch tickets a transaction. */
+static int
+sweep_all(struct csm_sla *s, struct csm_desk *d, int64_t now, long batch,
+    const struct csm_sla_hooks *h, struct csm_sla_stats *stats,
+    size_t *commits, struct csm_err *err)
+{
+	struct csm_ticket_query q = {0, 0, 0, NULL};
+	struct csm_ticket_iter *it;
+	struct csm_ticket *t;
+	int rc;
+
+	if ((it = csm_ticket_iter_new(d, &q, err)) == NULL)
+		return -1;
+	while ((rc = csm_ticket_iter_next(it, &t, err)) > 0) {
+		if (stats->tickets > 0 && stats->tickets % (uint64_t)batch ==
+		    0) {
+			if (csm_store_commit(d->st, err) < 0 ||
+			    csm_store_begin(d->st, err) < 0) {
+				rc = -1;
+				break;
+			}
+			(*commits)++;
+		}
+		stats->tickets++;
+		if ((rc = csm_sla_ticket(s, d, t, now, CSM_SLA_KEEP |
+		    CSM_SLA_FIRE, h, NULL, stats, err)) < 0)
+			break;
+	}
+	csm_ticket_iter_free(it);
+	return rc < 0 ? -1 : 0;
 }
 
 static const char *const mark_names[3] = {"tickets", "events", "messages"};
@@ -738,15 +870,18 @@ csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now, int all,
 	    "FROM events", &top[1], err) < 0 || newest(d, "SELECT "
 	    "coalesce(max(id), 0) + ?1 FROM messages", &top[2], err) < 0)
 		goto fail;
-	if (candidates(d, all, now, mk, &ids, err) < 0)
+	if (all) {
+		if (sweep_all(s, d, now, batch, h, stats, &commits, err) < 0)
+			goto fail;
+	} else if (candidates(d, now, mk, &ids, err) < 0)
 		goto fail;
 	for (i = 0; i < ids.n; i++) {
-		if (i > 0 && i % (size_t)batch == 0 &&
-		    (csm_store_commit(d->st, err) < 0 ||
-		    csm_store_begin(d->st, err) < 0))
-			goto fail;
-		if (i > 0 && i % (size_t)batch == 0)
+		if (i > 0 && i % (size_t)batch == 0) {
+			if (csm_store_commit(d->st, err) < 0 ||
+			    csm_store_begin(d->st, err) < 0)
+				goto fail;
 			commits++;
+		}
 		if ((rc = csm_ticket_load(d, ids.v[i], 1, &t, err)) < 0)
 			goto fail;
 		if (rc == 0)
@@ -788,11 +923,11 @@ csm_sla_kept(struct csm_desk *d, struct csm_ticket *t, json_t **clocks,
 	char buf[40];
 	int rc, k;
 	static const char *const times[] = {"start", "due", "met_at",
-		"breached_at"};
+		"breached_at", "since"};
 
 	*clocks = NULL;
 	q = csm_store_stmt(d->st, "SELECT target, cycle, policy, calendar, "
-	    "state, start, target_secs, due, stopped_at, breached_at, "
+	    "state, start, target_secs, due, stopped_at, breached_at, since, "
 	    "elapsed, paused FROM sla WHERE ticket = ?1 ORDER BY target = "
 	    "'resolution', target, cycle", err);
 	if (q == NULL)
@@ -814,7 +949,7 @@ csm_sla_kept(struct csm_desk *d, struct csm_ticket *t, json_t **clocks,
 			*clocks = NULL;
 			return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 		}
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 5; k++) {
 			int col = k == 0 ? 5 : k + 6;
 
 			if (sqlite3_column_type(q, col) == SQLITE_NULL)
@@ -823,9 +958,9 @@ csm_sla_kept(struct csm_desk *d, struct csm_ticket *t, json_t **clocks,
 			json_object_set_new(o, times[k], json_string(buf));
 		}
 		json_object_set_new(o, "elapsed", json_integer(
-		    sqlite3_column_int64(q, 10)));
-		json_object_set_new(o, "paused", json_integer(
 		    sqlite3_column_int64(q, 11)));
+		json_object_set_new(o, "paused", json_integer(
+		    sqlite3_column_int64(q, 12)));
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {

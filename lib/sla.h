@@ -45,6 +45,10 @@ struct sla_acts {
 struct sla_policy {
 	char			*name;
 	struct csm_expr		*when;		/* NULL: the fallback */
+	int			 keycol;	/* a ticket text column that
+						 * when needs equal to keyvalue
+						 * (borrowed from when), or -1 */
+	const char		*keyvalue;
 	struct csm_cal		*cal;
 	struct sla_target	 t[SLA_NTARGETS];
 	struct sla_warn		*warns;
@@ -120,6 +124,10 @@ struct sla_clock {
 	int64_t		 due;		/* 0 while paused */
 	int64_t		 breached;	/* the due instant when passed, or 0 */
 	int64_t		 next;		/* next level to be reached, or 0 */
+	int64_t		 since;		/* its last change: the start of the
+					 * span now going on, or its stop */
+	int64_t		 since_elapsed;	/* elapsed and paused at since */
+	int64_t		 since_paused;
 	int		 state;		/* CLK_* */
 	struct sla_level lv[SLA_MAXLEVELS];
 	size_t		 nlv;

@@ -179,6 +179,9 @@ walk(struct sla_clock *c, const struct csm_cal *cal, unsigned pause,
 		st = h->steps[i].st;
 		if (b <= a)
 			continue;
+		c->since = a;
+		c->since_elapsed = c->elapsed;
+		c->since_paused = c->paused;
 		counted = !(pause & 1u << st) && !done(st);
 		w = 0;
 		if (counted) {
@@ -216,6 +219,11 @@ walk(struct sla_clock *c, const struct csm_cal *cal, unsigned pause,
 			c->due = w;
 		if (!c->stop && (c->next == 0 || w < c->next))
 			c->next = w;
+	}
+	if (c->stop || c->since == 0) {
+		c->since = c->stop ? c->stop : c->start;
+		c->since_elapsed = c->elapsed;
+		c->since_paused = c->paused;
 	}
 	if (c->breached)
 		c->state = CLK_BREACHED;

@@ -284,8 +284,14 @@ entry(struct csm_sla *s, const struct csm_conf *conf, struct sla_policy *p,
 		    seen[k]->file, seen[k]->line);
 	seen[k] = e;
 	if (strcmp(e->key, "when") == 0) {
-		if ((p->when = csm_expr_parse(e->value, &xerr)) != NULL)
+		const char *field, *value;
+
+		if ((p->when = csm_expr_parse(e->value, &xerr)) != NULL) {
+			if (csm_expr_needs_equal(p->when, &field, &value) &&
+			    (p->keycol = desk_text_col(field)) >= 0)
+				p->keyvalue = value;
 			return 0;
+		}
 		if (xerr.code != CSM_EDATA)
 			return csm_err_set(err, xerr.code, "%s", xerr.msg);
 		return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: when: %s",
@@ -357,6 +363,7 @@ policy_new(struct csm_sla *s, const struct csm_conf_section *sec,
 	    1u << CSM_ST_ON_HOLD;
 	p->file = sec->file;
 	p->line = sec->line;
+	p->keycol = -1;
 	if ((p->name = strdup(sec->name)) == NULL) {
 		s->npol--;
 		csm_err_set(err, CSM_EINTERNAL, "out of memory");

@@ -193,9 +193,13 @@ static const char *const migrations[] = {
 	"  WHERE assignee IS NOT NULL AND status NOT IN ('resolved', 'closed')"
 	"  AND merged_into IS NULL;",
 	/* 5 -> 6: SLA results (csm-sla): each clock of each ticket as the
-	 * last sweep computed it, the next instant one of its levels is
-	 * reached (what a sweep looks up), and the marks of what the sweeps
-	 * have seen (the last event, message and ticket; the policies). */
+	 * last sweep computed it, with its business time counted as of its
+	 * last change ("since"); per ticket, a digest of its clocks (so that
+	 * an unchanged ticket is not written again), the digest its levels
+	 * were last recorded at, and the next instant one of them is reached
+	 * (what a sweep looks up); indexes that hold a ticket's history as
+	 * its clocks read it; and the marks of what the sweeps have
+	 * seen (the last ticket, event and message; the policies). */
 	"CREATE TABLE sla ("
 	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
 	"  target TEXT NOT NULL,"
@@ -208,12 +212,23 @@ static const char *const migrations[] = {
 	"  state TEXT NOT NULL,"
 	"  stopped_at INTEGER,"
 	"  breached_at INTEGER,"
+	"  since INTEGER NOT NULL,"
 	"  elapsed INTEGER NOT NULL,"
 	"  paused INTEGER NOT NULL,"
-	"  next_at INTEGER,"
-	"  computed_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (ticket, target, cycle)) WITHOUT ROWID;"
-	"CREATE INDEX sla_next ON sla(next_at) WHERE next_at IS NOT NULL;"
+	"CREATE TABLE sla_tickets ("
+	"  ticket INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	"  digest INTEGER NOT NULL,"
+	"  fired INTEGER,"
+	"  next_at INTEGER);"
+	"CREATE INDEX sla_tickets_next ON sla_tickets(next_at)"
+	"  WHERE next_at IS NOT NULL;"
+	/* A ticket's history as its clocks read it, from the indexes
+	 * alone: status changes, and the messages that count. */
+	"CREATE INDEX events_status ON events(ticket, at, id, field, old,"
+	"  new) WHERE field = 'status' AND ticket IS NOT NULL;"
+	"CREATE INDEX messages_clock ON messages(ticket, at, id, direction,"
+	"  public, auto) WHERE auto = 0 AND (direction = 'in' OR public = 1);"
 	"CREATE TABLE sla_marks ("
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL) WITHOUT ROWID;",
