@@ -139,11 +139,10 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	sla_hist_clear(h);
 	h->id = row->id;
 	h->created = row->i[TC_CREATED_AT];
-	h->first_response = row->i[TC_FIRST_RESPONSE_AT] <= now ?
-	    row->i[TC_FIRST_RESPONSE_AT] : 0;
+	h->first_response = row->i[TC_FIRST_RESPONSE_AT];
 	q = csm_store_stmt(d->st, "SELECT at, old, new FROM events INDEXED "
-	    "BY events_status WHERE ticket = ?1 AND field = 'status' AND ticket IS NOT NULL ORDER BY "
-	    "at, id", err);
+	    "BY events_status WHERE ticket = ?1 AND field = 'status' AND "
+	    "ticket IS NOT NULL ORDER BY at, id", err);
 	if (q == NULL)
 		return -1;
 	sqlite3_bind_int64(q, 1, row->id);
@@ -158,8 +157,10 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 				goto nomem;
 			first = 0;
 		}
-		if (at > now)
+		if (at > now) {
+			h->future = at;
 			break;
+		}
 		st = csm_model_status_of(s->model, type,
 		    (const char *)sqlite3_column_text(q, 2));
 		if (sla_hist_step(h, at, st < 0 ? CSM_ST_OPEN : st) < 0)
@@ -177,20 +178,29 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	/* Automatic messages never count, either way; nor do internal
 	 * notes. */
 	q = csm_store_stmt(d->st, "SELECT id, at, direction = 'in' FROM "
-	    "messages INDEXED BY messages_clock WHERE ticket = ?1 AND at <= ?2 AND auto = 0 AND "
-	    "(direction = 'in' OR public = 1) ORDER BY at, id", err);
+	    "messages INDEXED BY messages_clock WHERE ticket = ?1 AND auto = "
+	    "0 AND (direction = 'in' OR public = 1) ORDER BY at, id", err);
 	if (q == NULL)
 		return -1;
 	sqlite3_bind_int64(q, 1, row->id);
-	sqlite3_bind_int64(q, 2, now);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (sla_hist_msg(h, sqlite3_column_int64(q, 1),
-		    sqlite3_column_int64(q, 0), sqlite3_column_int(q, 2) ?
-		    MSG_IN : MSG_REPLY) < 0)
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(q, 1);
+
+		if (at > now) {
+			if (h->future == 0 || at < h->future)
+				h->future = at;
+			break;
+		}
+		if (sla_hist_msg(h, at, sqlite3_column_int64(q, 0),
+		    sqlite3_column_int(q, 2) ? MSG_IN : MSG_REPLY) < 0)
 			goto nomem;
+	}
 	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return csm_store_sqlerr(d->st, rc, err);
+	if (h->first_response > now && (h->future == 0 ||
+	    h->first_response < h->future))
+		h->future = h->first_response;
 	sla_hist_sort(h);
 	return 0;
 nomem:
@@ -272,14 +282,16 @@ mixs(uint64_t h, const char *s)
  * so that a sweep writes only the tickets whose clocks moved.
  */
 static int64_t
-digest(const struct sla_policy *p, const struct sla_clock *c, int n)
+digest(const struct sla_policy *p, const struct sla_clock *c, int n,
+    int64_t future)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t k;
 	int i;
 
 	if (n == 0)
-		return 0;
+		return future;
+	h = mix(h, future);
 	h = mixs(mixs(h, p->name), csm_cal_name(p->cal));
 	for (i = 0; i < n; i++) {
 		h = mix(mix(mix(mix(h, c[i].target), c[i].cycle), c[i].start),
@@ -316,15 +328,19 @@ kept(struct csm_desk *d, int64_t id, int64_t *dig, int64_t *fired,
 	return rc == SQLITE_DONE ? 0 : csm_store_sqlerr(d->st, rc, err);
 }
 
-/* Keeps the clocks of ticket id (none: forgets them), their digest, the
- * digest last fired (-1: never) and when the next level falls due. */
+/*
+ * Keeps the clocks of ticket id (none: forgets them), their digest, the
+ * digest last fired (-1: never) and when the ticket is to be looked at
+ * again: its next level, or future, when the first of its history after
+ * now (its creation, a status change, a message) comes.
+ */
 static int
 keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
-    const struct sla_clock *c, int n, int64_t dig, int64_t fired,
-    struct csm_err *err)
+    const struct sla_clock *c, int n, int64_t future, int64_t dig,
+    int64_t fired, struct csm_err *err)
 {
 	sqlite3_stmt *q;
-	int64_t next = 0;
+	int64_t next = future;
 	int i;
 
 	if ((q = csm_store_stmt(d->st, "DELETE FROM sla WHERE ticket = ?1",
@@ -363,7 +379,7 @@ keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
 		if (c[i].next != 0 && (next == 0 || c[i].next < next))
 			next = c[i].next;
 	}
-	if (n == 0) {
+	if (n == 0 && future == 0) {
 		q = csm_store_stmt(d->st, "DELETE FROM sla_tickets WHERE "
 		    "ticket = ?1", err);
 		if (q == NULL)
@@ -635,7 +651,7 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	struct sla_hist hist;
 	const struct sla_policy *p = NULL;
 	struct explain_arg x;
-	int64_t dig = 0, old = -1, fired = -1;
+	int64_t dig = 0, old = -1, fired = -1, future = 0;
 	int n = 0, rc, pass, acted, i, prio, have = 0, moved = 0;
 
 	if (clocks != NULL)
@@ -646,9 +662,13 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		if ((rc = policy_of(s, d, t, &p, err)) < 0)
 			goto fail;
 		n = 0;
-		if (rc == 1 && desk_ticket_row(t)->i[TC_CREATED_AT] <= now) {
+		future = 0;
+		if (rc == 1 && desk_ticket_row(t)->i[TC_CREATED_AT] > now)
+			future = desk_ticket_row(t)->i[TC_CREATED_AT];
+		else if (rc == 1) {
 			if (history(s, d, t, now, &hist, err) < 0)
 				goto fail;
+			future = hist.future;
 			prio = desk_ticket_row(t)->s[TC_PRIORITY] ? sla_prio(
 			    desk_ticket_row(t)->s[TC_PRIORITY]) : -1;
 			memset(&x, 0, sizeof(x));
@@ -662,7 +682,7 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 			if (h != NULL && h->explain != NULL && pass == 0)
 				explain(h, &x, c, n);
 		}
-		dig = digest(p, c, n);
+		dig = digest(p, c, n, future);
 		if (pass == 0 && (flags & (CSM_SLA_KEEP | CSM_SLA_FIRE)) &&
 		    (have = kept(d, csm_ticket_id(t), &old, &fired, err)) < 0)
 			goto fail;
@@ -681,8 +701,8 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		old = -1;	/* the actions changed it: keep anew */
 	}
 	if ((flags & CSM_SLA_KEEP) && (moved || !have || old != dig) &&
-	    (n > 0 || have) && keep(d, csm_ticket_id(t), p, c, n, dig,
-	    fired, err) < 0)
+	    (n > 0 || have || future) && keep(d, csm_ticket_id(t), p, c, n,
+	    future, dig, fired, err) < 0)
 		goto fail;
 	if (clocks != NULL) {
 		if ((*clocks = json_array()) == NULL)

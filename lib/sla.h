@@ -93,6 +93,9 @@ struct sla_hist {
 	int64_t		 id;
 	int64_t		 created;
 	int64_t		 first_response;	/* the row's, or 0 */
+	int64_t		 future;	/* the first of its history after
+					 * now, or 0: the clocks change
+					 * then */
 	struct sla_step	*steps;
 	size_t		 nsteps, capsteps;
 	struct sla_msg	*msgs;

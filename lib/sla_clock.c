@@ -29,7 +29,7 @@ void
 sla_hist_clear(struct sla_hist *h)
 {
 	h->nsteps = h->nmsgs = 0;
-	h->created = h->first_response = h->id = 0;
+	h->created = h->first_response = h->id = h->future = 0;
 }
 
 int
@@ -297,7 +297,8 @@ sla_clocks(const struct sla_policy *p, int prio, const struct sla_hist *h,
 		prio = PRIO_NORMAL;
 	/* First response: created -> the first agent reply. */
 	fr = reply_after(h, h->created);
-	if (h->first_response != 0 && (fr == 0 || h->first_response < fr))
+	if (h->first_response != 0 && h->first_response <= now &&
+	    (fr == 0 || h->first_response < fr))
 		fr = h->first_response;
 	if ((secs = p->t[SLA_FIRST].secs[prio]) >= 0 && n < max) {
 		c = &out[n++];

@@ -238,6 +238,32 @@ message() {
 	[ "$(q "SELECT count(*) FROM sla WHERE target = 'first_response' AND state = 'breached'")" -eq 2 ]
 }
 
+@test "what lies after the sweep's now is looked at again when it comes: a ticket, a reply, a status change" {
+	sla_conf
+	ticket early 2026-11-23T10:00:00+08:00 vip
+	message T-000001 out 2026-11-23T10:30:00+08:00
+	status_event T-000001 pending 2026-11-23T11:00:00+08:00
+	# A sweep whose now is before all of it sees nothing yet.
+	run2 sla sweep --now 2026-11-23T09:00:00+08:00
+	[ -z "$out" ]
+	# At 10:45 the first response is met (no breach), the ticket runs;
+	# at 11:30 it is pending: paused, so no resolution warning at 18:00.
+	sla sweep --now 2026-11-23T10:45:00+08:00 >/dev/null
+	[ "$(q "SELECT state FROM sla WHERE target = 'first_response'")" = "met" ]
+	[ "$(q "SELECT state FROM sla WHERE target = 'resolution'")" = "running" ]
+	sla sweep --now 2026-11-23T11:30:00+08:00 >/dev/null
+	[ "$(q "SELECT state FROM sla WHERE target = 'resolution'")" = "paused" ]
+	run2 sla sweep --now 2026-11-30T09:00:00+08:00
+	[ -z "$out" ]
+	# A ticket created after the now of a sweep gets its levels later
+	# from the incremental sweeps, without --all.
+	ticket late 2026-11-24T10:00:00+08:00 vip
+	run2 sla sweep --now 2026-11-24T09:00:00+08:00
+	[ -z "$out" ]
+	run2 sla sweep --now 2026-11-24T13:00:00+08:00
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.type == "sla") | .event' | tr '\n' ' ')" = "warn breach " ]
+}
+
 @test "replay -c compares what the store keeps with another configuration; it writes nothing" {
 	sla_conf
 	for i in 1 2 3 4; do
