@@ -16,8 +16,10 @@
 # "urgent" moves each ticket it breaches to 值班主管 (on_breach) in the
 # transaction of its sla_breach event.  About 1 s a run.
 #
-# The slices are not only realism: csm-sla's sweep loses the levels of
-# a ticket created after its --now (reported): it skips the ticket (no
+# The slices are not only realism: they found that csm-sla's sweep lost
+# the levels of a ticket created after its --now (fixed since: what lies
+# after a sweep's now is when the ticket is looked at again); before the
+# fix, it skips the ticket (no
 # clock yet), and moves its marks past it all the same, so that no later
 # sweep visits it again until something else changes it; only --all
 # finds its levels.  One template of the whole year swept four times
