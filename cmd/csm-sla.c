@@ -91,8 +91,8 @@ static const char *const commands[] = {
 };
 
 static const char *const sweep_cols[] = {
-	"event", "level", "ticket", "target", "policy", "at", "due",
-	"priority", "group", "assignee", NULL
+	"type", "event", "level", "ticket", "target", "policy", "at", "due",
+	"priority", "group", "assignee", "text", NULL
 };
 static const char *const status_cols[] = {
 	"ticket", "target", "policy", "state", "due", "left", "priority",
@@ -719,11 +719,27 @@ check(const struct csm_conf *conf, const struct csm_model *m,
 	struct csm_sla *sla;
 	size_t k;
 
+	const struct csm_conf_section *secs;
+	struct csm_cal *cal;
+	size_t n;
+
 	for (k = 0; csm_rules_warning(rules, k) != NULL; k++)
 		cmd_warn("warning: %s", csm_rules_warning(rules, k));
 	if ((sla = csm_sla_new(conf, m, rules, &err)) == NULL)
 		cmd_die_err(&err);
+	for (k = 0; csm_sla_warning(sla, k) != NULL; k++)
+		cmd_warn("warning: %s", csm_sla_warning(sla, k));
 	csm_sla_free(sla);
+	/* Every calendar, those no policy names too (csm-sla due). */
+	secs = csm_conf_sections(conf, &n);
+	for (k = 0; k < n; k++) {
+		if (strcmp(secs[k].section, "calendar") != 0 ||
+		    secs[k].name == NULL)
+			continue;
+		if ((cal = csm_cal_new(conf, secs[k].name, &err)) == NULL)
+			cmd_die_err(&err);
+		csm_cal_free(cal);
+	}
 	return 0;
 }
 
@@ -869,8 +885,10 @@ main(int argc, char **argv)
 	s.now = (int64_t)time(NULL);
 	if (now_text != NULL)
 		cmd_now_arg(now_text, csm_model_tz(model), &s.now);
-	if (as_of != NULL)
-		cmd_now_arg(as_of, csm_model_tz(model), &s.now);
+	if (as_of != NULL && (csm_time_parse(as_of, strlen(as_of),
+	    csm_model_tz(model), &s.now, &err) < 0 || !csm_time_check(s.now,
+	    &err)))
+		cmd_usage_error("--as-of: %s", err.msg);
 	if (s.out_fmt == -1)
 		s.out_fmt = isatty(STDOUT_FILENO) && s.cmd != C_FILTER &&
 		    s.cmd != C_DUE && s.cmd != C_ELAPSED ? CSM_FMT_TABLE :

@@ -71,6 +71,17 @@ agent_named(struct csm_rules *r, const char *name)
 	return NULL;
 }
 
+static int
+agent_known(const struct csm_rules *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nagents; i++)
+		if (strcmp(r->agents[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 const struct group *
 group_named(const struct csm_rules *r, const char *name)
 {
@@ -361,30 +372,41 @@ check_names(struct csm_rules *r, struct csm_err *err)
 		return -1;
 	for (i = 0; i < r->nrules; i++)
 		for (k = 0; k < r->rules[i].nacts; k++) {
-			const struct action *a = &r->rules[i].acts[k];
-			const char *g = NULL;
+			char label[300];
 
-			if (a->kind == A_TASK || a->kind == A_ESCALATE)
-				g = a->arg;
-			else if (a->kind == A_SET &&
-			    strcmp(a->field, "group") == 0)
-				g = json_string_value(a->value);
-			if (g != NULL && !known_group(r, g))
-				return csm_err_set(err, CSM_ECONFIG, "%s:%ld: "
-				    "rule '%s': '%s': no group '%s' in the "
-				    "configuration", r->rules[i].file,
-				    r->rules[i].line, r->rules[i].name,
-				    a->src, g);
-			if (a->kind == A_SET && strcmp(a->field,
-			    "assignee") == 0 && json_is_string(a->value) &&
-			    agent_named(r, json_string_value(a->value)) ==
-			    NULL && r->nagents > 0)
-				return csm_err_set(err, CSM_ECONFIG, "%s:%ld: "
-				    "rule '%s': '%s': no agent '%s'",
-				    r->rules[i].file, r->rules[i].line,
-				    r->rules[i].name, a->src,
-				    json_string_value(a->value));
+			snprintf(label, sizeof(label), "rule '%s'",
+			    r->rules[i].name);
+			if (assign_check_action(r, &r->rules[i].acts[k],
+			    r->rules[i].file, r->rules[i].line, label, err) < 0)
+				return -1;
 		}
+	return 0;
+}
+
+/* An action naming a group or an agent the configuration lacks, once it
+ * declares any (rules.h).  0, or -1 with err. */
+int
+assign_check_action(const struct csm_rules *r, const struct action *a,
+    const char *file, long line, const char *label, struct csm_err *err)
+{
+	const char *g = NULL;
+
+	if (r->ngroups == 0 && r->nagents == 0)
+		return 0;
+	if (a->kind == A_TASK || a->kind == A_ESCALATE)
+		g = a->arg;
+	else if (a->kind == A_SET && strcmp(a->field, "group") == 0)
+		g = json_string_value(a->value);
+	if (g != NULL && !known_group(r, g))
+		return csm_err_set(err, CSM_ECONFIG, "%s:%ld: %s: '%s': no "
+		    "group '%s' in the configuration", file, line, label,
+		    a->src, g);
+	if (a->kind == A_SET && strcmp(a->field, "assignee") == 0 &&
+	    json_is_string(a->value) && !agent_known(r,
+	    json_string_value(a->value)) && r->nagents > 0)
+		return csm_err_set(err, CSM_ECONFIG, "%s:%ld: %s: '%s': no "
+		    "agent '%s'", file, line, label, a->src,
+		    json_string_value(a->value));
 	return 0;
 }
 

@@ -876,6 +876,10 @@ struct csm_sla *csm_sla_new(const struct csm_conf *conf,
 void csm_sla_free(struct csm_sla *s);
 /* How many policies there are. */
 size_t csm_sla_count(const struct csm_sla *s);
+/* The i-th thing --check should warn about (a target given for some
+ * priorities and not others), or NULL past the last (borrowed, valid
+ * while s lives). */
+const char *csm_sla_warning(const struct csm_sla *s, size_t i);
 
 struct csm_sla_hooks {
 	/* A level reached for the first time: the record the sweep prints

@@ -111,6 +111,12 @@ struct rules_ctx {
 int action_do(struct rules_ctx *c, struct csm_ticket *t,
     const struct action *a, struct csm_err *err);
 
+/* assign.c: an action naming a group or an agent the configuration
+ * lacks, once it declares any.  0, or -1 with err (CSM_ECONFIG,
+ * "FILE:LINE: LABEL: 'ACTION': no group 'x' in the configuration"). */
+int assign_check_action(const struct csm_rules *r, const struct action *a,
+    const char *file, long line, const char *label, struct csm_err *err);
+
 /* rule_names.c: what a when and its actions are checked as. */
 struct names_check {
 	const char		*label;		/* NULL: a rule; "sla": a

@@ -73,6 +73,7 @@ csm_sla_free(struct csm_sla *s)
 		csm_expr_free(p->when);
 		free(p->warns);
 		free(p->escalate);
+		free(p->esctext);
 		for (k = 0; k < 3; k++) {
 			for (j = 0; j < p->on[k].n; j++)
 				action_free(&p->on[k].acts[j]);
@@ -81,6 +82,9 @@ csm_sla_free(struct csm_sla *s)
 	}
 	free(s->pol);
 	free(s->clk);
+	for (i = 0; i < s->nwarnings; i++)
+		free(s->warnings[i]);
+	free(s->warnings);
 	csm_cal_free(s->always);
 	free(s);
 }
@@ -89,6 +93,13 @@ size_t
 csm_sla_count(const struct csm_sla *s)
 {
 	return s->npol;
+}
+
+/* The i-th warning of --check, or NULL past the last (borrowed). */
+const char *
+csm_sla_warning(const struct csm_sla *s, size_t i)
+{
+	return i < s->nwarnings ? s->warnings[i] : NULL;
 }
 
 /* The policy of t: the first whose when matches.  1 and *p, 0 none, -1. */
@@ -432,7 +443,8 @@ level_json(struct csm_desk *d, struct csm_ticket *t,
 	json_object_set_new(o, "at", jtime(p->cal, lv->at));
 	json_object_set_new(o, "due", jtime(p->cal, c->due));
 	if (lv->text != NULL)
-		json_object_set_new(o, "warn", json_string(lv->text));
+		json_object_set_new(o, lv->kind == LV_WARN ? "warn" :
+		    "after", json_string(lv->text));
 	for (i = 0; copy[i] != NULL && rec != NULL; i++)
 		if ((v = json_object_get(rec, copy[i])) != NULL)
 			json_object_set(o, copy[i], v);
@@ -486,6 +498,17 @@ act(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	return 0;
 }
 
+/* Whether t is open now: not resolved, closed or merged. */
+static int
+open_now(const struct csm_ticket *t)
+{
+	const struct trow *row = desk_ticket_row(t);
+	int st = row->s[TC_STATUS] ? csm_status_parse(row->s[TC_STATUS]) : -1;
+
+	return row->i[TC_MERGED_INTO] == 0 && st != CSM_ST_RESOLVED &&
+	    st != CSM_ST_CLOSED;
+}
+
 /* Records each level reached once; *acted says whether actions ran. */
 static int
 fire(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
@@ -493,7 +516,7 @@ fire(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
     const struct csm_sla_hooks *h, struct csm_sla_stats *stats,
     int *acted, struct csm_err *err)
 {
-	char key[256], ref[24];
+	char key[256], ref[24], why[300];
 	const struct sla_level *lv;
 	json_t *rec, *data;
 	struct csm_actor who;
@@ -502,21 +525,25 @@ fire(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	size_t k;
 
 	csm_ref_format('T', csm_ticket_id(t), ref);
+	snprintf(why, sizeof(why), "sla:%s", p->name);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < c[i].nlv; k++) {
 			lv = &c[i].lv[k];
 			if (lv->at == 0)
 				continue;
-			snprintf(key, sizeof(key), "sla:%s:%s:%lld:%s:%d", ref,
-			    sla_target_names[c[i].target],
+			/* Keyed by what the level is, not by its place:
+			 * a warning added to the policy is a new level,
+			 * and the others keep their keys. */
+			snprintf(key, sizeof(key), "sla:%s:%s:%lld:%s%s%s",
+			    ref, sla_target_names[c[i].target],
 			    (long long)c[i].cycle, sla_level_names[lv->kind],
-			    lv->n);
+			    lv->text ? ":" : "", lv->text ? lv->text : "");
 			if ((rec = level_json(d, t, p, &c[i], lv)) == NULL)
 				return csm_err_set(err, CSM_EINTERNAL,
 				    "out of memory");
 			data = json_deep_copy(rec);
 			json_object_del(data, "type");
-			who = (struct csm_actor){NULL, lv->at, p->name};
+			who = (struct csm_actor){NULL, lv->at, why};
 			rc = csm_ticket_event(d, t, lv->kind == LV_WARN ?
 			    "sla_warn" : lv->kind == LV_BREACH ? "sla_breach" :
 			    "sla_escalate", key, data, &who, NULL, err);
@@ -532,7 +559,9 @@ fire(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 			if (h != NULL && h->fired != NULL)
 				h->fired(h->arg, rec);
 			json_decref(rec);
-			if (p->on[lv->kind].n == 0)
+			/* Actions only on a ticket still open: a history's
+			 * closed tickets get their levels, nothing else. */
+			if (p->on[lv->kind].n == 0 || !open_now(t))
 				continue;
 			csm_err_clear(&aerr);
 			rc = act(s, d, t, p, &p->on[lv->kind], key, h, &aerr);
@@ -552,6 +581,17 @@ fire(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	return 0;
 }
 
+/* Business time for explain: whole hours as hours ("24h", not "1d",
+ * which reads as a working day), else as csm_dur_format writes it. */
+static void
+business(int64_t secs, char buf[24])
+{
+	if (secs >= 86400 && secs % 3600 == 0)
+		snprintf(buf, 24, "%lldh", (long long)(secs / 3600));
+	else
+		csm_dur_format(secs, buf);
+}
+
 /* The span hook of explain: a line a span, kept by clock. */
 struct explain_arg {
 	const struct sla_policy	*p;
@@ -561,7 +601,7 @@ struct explain_arg {
 
 static void
 span_line(void *arg, const struct sla_clock *c, int64_t a, int64_t b, int st,
-    int counted, int64_t business, int64_t total)
+    int counted, int64_t secs, int64_t total)
 {
 	struct explain_arg *x = arg;
 	const struct csm_tz *tz = csm_cal_tz(x->p->cal);
@@ -574,8 +614,8 @@ span_line(void *arg, const struct sla_clock *c, int64_t a, int64_t b, int st,
 		x->lines[i] = json_array();
 	csm_time_format(a, tz, ta);
 	csm_time_format(b, tz, tb);
-	csm_dur_format(business, d1);
-	csm_dur_format(total, d2);
+	business(secs, d1);
+	business(total, d2);
 	snprintf(line, sizeof(line), "  %s .. %s  %-9s %-7s %6s  total %s",
 	    ta, tb, csm_status_name(st), counted ? "counted" : st ==
 	    CSM_ST_RESOLVED || st == CSM_ST_CLOSED ? "stopped" : "paused",
@@ -594,7 +634,7 @@ explain(const struct csm_sla_hooks *h, struct explain_arg *x,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		csm_dur_format(c[i].secs, d1);
+		business(c[i].secs, d1);
 		ref[0] = '\0';
 		if (c[i].cycle)
 			csm_ref_format('M', c[i].cycle, ref);
@@ -612,7 +652,7 @@ explain(const struct csm_sla_hooks *h, struct explain_arg *x,
 		for (k = 0; k < c[i].nlv; k++) {
 			const struct sla_level *lv = &c[i].lv[k];
 
-			csm_dur_format(lv->tau, d2);
+			business(lv->tau, d2);
 			if (lv->at != 0)
 				csm_time_format(lv->at, tz, t2);
 			snprintf(line, sizeof(line), "  %s %d at %s of business "
@@ -621,7 +661,7 @@ explain(const struct csm_sla_hooks *h, struct explain_arg *x,
 			    "");
 			h->explain(h->arg, line);
 		}
-		csm_dur_format(c[i].elapsed, d1);
+		business(c[i].elapsed, d1);
 		t1[0] = t2[0] = '\0';
 		if (c[i].stop)
 			csm_time_format(c[i].stop, tz, t1);

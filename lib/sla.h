@@ -54,6 +54,7 @@ struct sla_policy {
 	struct sla_warn		*warns;
 	size_t			 nwarns;
 	int64_t			*escalate;	/* business seconds past due */
+	char			(*esctext)[24];	/* each as written */
 	size_t			 nescalate;
 	struct sla_acts		 on[3];		/* on_warn, on_breach,
 						 * on_escalate */
@@ -69,6 +70,8 @@ struct csm_sla {
 	struct csm_cal		*always;	/* policies with no calendar */
 	struct sla_clock	*clk;		/* room for one ticket's */
 	uint64_t		 fingerprint;	/* of [sla] and [calendar] */
+	char			**warnings;	/* for --check */
+	size_t			 nwarnings;
 };
 
 /*
@@ -108,7 +111,8 @@ struct sla_level {
 	int		 n;		/* 1-based within its kind */
 	int64_t		 tau;		/* business seconds */
 	int64_t		 at;		/* instant, 0: not reached yet */
-	const char	*text;		/* the warning as written, or NULL */
+	const char	*text;		/* a warning or escalation as written
+					 * ("80%", "1h"), or NULL: its key */
 };
 
 #define SLA_MAXLEVELS 32

@@ -141,7 +141,7 @@ levels(const struct sla_policy *p, struct sla_clock *c)
 	c->lv[c->nlv++] = (struct sla_level){LV_BREACH, 1, c->secs, 0, NULL};
 	for (i = 0; i < p->nescalate; i++)
 		c->lv[c->nlv++] = (struct sla_level){LV_ESCALATE, 0,
-		    c->secs + p->escalate[i], 0, NULL};
+		    c->secs + p->escalate[i], 0, p->esctext[i]};
 	for (i = 1; i < c->nlv; i++) {
 		x = c->lv[i];
 		for (j = i; j > 0 && c->lv[j - 1].tau > x.tau; j--)

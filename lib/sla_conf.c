@@ -4,6 +4,8 @@
  * priority, what pauses them, the warnings before the due time, the
  * escalation levels after it, and the actions each level takes.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,27 +175,33 @@ static int
 parse_escalate(const struct csm_conf_entry *e, struct sla_policy *p,
     struct csm_err *err)
 {
-	char **items;
+	char **items, (*t)[24];
 	size_t n, i;
 	int64_t *x;
 
 	if (csm_conf_list(e, &items, &n, err) < 0)
 		return -1;
-	if ((x = realloc(p->escalate, (p->nescalate + n) * sizeof(*x))) ==
-	    NULL) {
+	if ((x = realloc(p->escalate, (p->nescalate + n) * sizeof(*x))) !=
+	    NULL)
+		p->escalate = x;
+	if ((t = realloc(p->esctext, (p->nescalate + n) * sizeof(*t))) !=
+	    NULL)
+		p->esctext = t;
+	if (x == NULL || t == NULL) {
 		free(items);
 		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
 	}
-	p->escalate = x;
 	for (i = 0; i < n; i++) {
+		snprintf(t[p->nescalate], sizeof(t[0]), "%s", items[i]);
 		if (duration(e, items[i], &x[p->nescalate], err) < 0) {
 			free(items);
 			return -1;
 		}
 		if (x[p->nescalate] == 0) {
+			csm_conf_error(e, err, "escalate: '%s': a level 0 after "
+			    "due is the breach", items[i]);
 			free(items);
-			return csm_conf_error(e, err, "escalate: '%s': a level "
-			    "0 after due is the breach", items[i]);
+			return -1;
 		}
 		p->nescalate++;
 	}
@@ -307,8 +315,12 @@ entry(struct csm_sla *s, const struct csm_conf *conf, struct sla_policy *p,
 		return parse_acts(s, e, &p->on[LV_BREACH], err);
 	if (strcmp(e->key, "on_escalate") == 0)
 		return parse_acts(s, e, &p->on[LV_ESCALATE], err);
-	if (strcmp(e->key, "pause") == 0)
+	if (strcmp(e->key, "pause") == 0) {
+		if (seen[8] != NULL)
+			return csm_conf_error(e, err, "'pause' and "
+			    "'resolution_pause' say the same");
 		return parse_pause(e, &p->t[SLA_RESOLUTION].pause, err);
+	}
 	for (t = 0; t < SLA_NTARGETS; t++) {
 		size_t l = strlen(sla_target_names[t]);
 
@@ -372,6 +384,61 @@ policy_new(struct csm_sla *s, const struct csm_conf_section *sec,
 	return p;
 }
 
+/* Keeps a warning for --check (csm_sla_warning).  0, or -1 (memory). */
+static int
+warn(struct csm_sla *s, struct csm_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+warn(struct csm_sla *s, struct csm_err *err, const char *fmt, ...)
+{
+	char buf[512], **w, *dup;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((w = realloc(s->warnings, (s->nwarnings + 1) * sizeof(*w))) ==
+	    NULL || (dup = strdup(buf)) == NULL) {
+		if (w != NULL)
+			s->warnings = w;
+		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
+	}
+	s->warnings = w;
+	w[s->nwarnings++] = dup;
+	return 0;
+}
+
+/* A target given for some priorities and not others: those get no clock
+ * of it, which is seldom what was meant. */
+static int
+warn_gaps(struct csm_sla *s, const struct sla_policy *p,
+    struct csm_err *err)
+{
+	char missing[64];
+	int t, k, some;
+
+	for (t = 0; t < SLA_NTARGETS; t++) {
+		missing[0] = '\0';
+		some = 0;
+		for (k = NPRIO - 1; k >= 0; k--) {
+			if (p->t[t].secs[k] >= 0) {
+				some = 1;
+				continue;
+			}
+			if (missing[0] != '\0')
+				strcat(missing, ", ");
+			strcat(missing, sla_prio_names[k]);
+		}
+		if (some && missing[0] != '\0' && warn(s, err, "%s:%ld: [sla "
+		    "\"%s\"]: %s sets no target for %s: those tickets get no "
+		    "%s clock", p->file, p->line, p->name,
+		    sla_target_names[t], missing, sla_target_names[t]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks a whole policy once its entries are read. */
 static int
 policy_check(const struct csm_sla *s, const struct sla_policy *p,
@@ -409,7 +476,8 @@ check_names(const struct csm_sla *s, const struct sla_policy *p,
 	static const char *const on[3] = {"on_warn", "on_breach",
 		"on_escalate"};
 	struct names_check c;
-	size_t k, key;
+	char label[300];
+	size_t k, key, i;
 
 	for (k = 0; k < 3; k++) {
 		for (key = 0; strcmp(keys[key], on[k]) != 0; key++)
@@ -425,6 +493,12 @@ check_names(const struct csm_sla *s, const struct sla_policy *p,
 			c.file = seen[key]->file;
 		if (rules_check_one(s->model, &c, err) < 0)
 			return -1;
+		snprintf(label, sizeof(label), "[sla \"%s\"]: %s", p->name,
+		    on[k]);
+		for (i = 0; s->rules != NULL && i < p->on[k].n; i++)
+			if (assign_check_action(s->rules, &p->on[k].acts[i],
+			    c.file, c.then_line, label, err) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -465,7 +539,8 @@ sla_conf(struct csm_sla *s, const struct csm_conf *conf,
 			    entry(s, conf, p, &ents[j], seen, err) < 0)
 				return -1;
 		if (check_names(s, p, seen, err) < 0 ||
-		    policy_check(s, p, s->npol - 1, err) < 0)
+		    policy_check(s, p, s->npol - 1, err) < 0 ||
+		    warn_gaps(s, p, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -29,7 +29,7 @@
 # sweep --all).  See case_run for how its rerun stays clear of this.
 #
 # What must hold after every kill (case_check) and after the rerun (the
-# dump): each level recorded once (its key, sla:T-ID:TARGET:CYCLE:KIND:N,
+# dump): each level recorded once (its key, sla:T-ID:TARGET:CYCLE:KIND[:WHICH],
 # unique and well formed), none lost (the rerun's events are those of a
 # clean run, row for row), and no group change without its breach, nor a
 # breach of "urgent" without its group change.
@@ -232,8 +232,8 @@ case_dump() {
 # not.  Prints each problem (at most a few of each kind); fails if there
 # is any.
 #  - Each level is recorded once: no sla_* key twice; each key names
-#    its event's ticket and kind (sla:T-ID:TARGET:CYCLE:KIND:N), and its
-#    why is a policy of the configuration.
+#    its event's ticket and kind (sla:T-ID:TARGET:CYCLE:KIND[:WHICH]),
+#    and its why names a policy of the configuration (sla:POLICY).
 #  - No group change without its breach: each change by csm-sla is the
 #    transfer to 值班主管 of the policy "urgent", right after (the next
 #    event, the same transaction) a breach of that policy on the same
@@ -252,9 +252,10 @@ case_check() {
 	    ', why ' || coalesce(why, 'none') || ') has key ' ||
 	    coalesce(ext, 'none')
 	FROM lv
-	WHERE ext IS NULL OR why NOT IN ('urgent', 'standard')
+	WHERE ext IS NULL OR why NOT IN ('sla:urgent', 'sla:standard')
 	    OR ext NOT LIKE printf('sla:T-%06d:%%', ticket)
-	    OR ext NOT GLOB '*:' || substr(action, 5) || ':[0-9]*'
+	    OR (ext NOT GLOB '*:' || substr(action, 5)
+		AND ext NOT GLOB '*:' || substr(action, 5) || ':?*')
 	    OR (ext NOT GLOB '*:first_response:*'
 		AND ext NOT GLOB '*:resolution:*')
 	LIMIT 5;
@@ -273,12 +274,12 @@ case_check() {
 	FROM events t LEFT JOIN events b ON b.id = t.id - 1
 	WHERE t.by = 'csm-sla' AND t.action = 'transfer'
 	    AND NOT (b.action IS 'sla_breach' AND b.ticket IS t.ticket
-		AND b.why IS 'urgent')
+		AND b.why IS 'sla:urgent')
 	LIMIT 5;
 	SELECT 'T-' || f.ticket || ': its first breach of urgent E-' || f.id
 	    || ' without its transfer'
 	FROM (SELECT ticket, min(id) AS id FROM lv
-	    WHERE action = 'sla_breach' AND why = 'urgent' GROUP BY ticket) f
+	    WHERE action = 'sla_breach' AND why = 'sla:urgent' GROUP BY ticket) f
 	WHERE NOT EXISTS (SELECT 1 FROM events t WHERE t.id = f.id + 1
 	    AND t.action = 'transfer' AND t.by = 'csm-sla')
 	LIMIT 5;
