@@ -353,16 +353,18 @@ irregular(struct walk *w, int64_t d)
 /*
  * How many whole weeks from instant f on are plain (at most maxk), each
  * open for weeksecs: the days from the one before f's to the one a week
- * after the last are plain.  *retry gets the day from which trying again
- * may skip more.
+ * after the last are plain.  With full, the calendar's plain days are
+ * open all day (fullweek) and tile whatever the offsets: only the
+ * exceptions count, and a day more for an offset that moved.  *retry
+ * gets the day from which trying again may skip more.
  */
 static int64_t
-skip(struct walk *w, int64_t f, int64_t maxk, int64_t *retry)
+skip(struct walk *w, int64_t f, int64_t maxk, int full, int64_t *retry)
 {
 	int64_t l = lday(w->c, f), x, k, kd;
 
-	x = irregular(w, l - 1);
-	k = x == NOTIME ? maxk : (x - 1 - l) / 7;
+	x = full ? next_exception(w->c, l - 1) : irregular(w, l - 1);
+	k = x == NOTIME ? maxk : (x - 1 - full - l) / 7;
 	kd = (HI - 3 * DAY - f) / WEEK;	/* clipped at HI: not plain */
 	if (k > kd)
 		k = kd;
@@ -372,7 +374,8 @@ skip(struct walk *w, int64_t f, int64_t maxk, int64_t *retry)
 		*retry = NOTIME;
 		return maxk;
 	}
-	*retry = x == NOTIME ? NOTIME : x + 2;
+	/* Past x by enough that the day before f's is too (see run()). */
+	*retry = x == NOTIME ? NOTIME : x + 4;
 	return k;
 }
 
@@ -402,11 +405,22 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 	dend = lday(c, end);
 	while (d <= dend) {
 		if (d >= retry) {
+			/*
+			 * Days before d are counted up to f, and no day from
+			 * d on opens before its midnight, which is later than
+			 * this (offsets are under 26 hours): nothing opens in
+			 * between, so the walk may go on from there.  Else
+			 * a long closed stretch would keep f, and so the
+			 * skip, at its start.
+			 */
+			if (d * DAY - 26 * 3600 > f)
+				f = d * DAY - 26 * 3600;
 			maxk = (end - f) / WEEK;
 			if (c->weeksecs > 0 && (need - n - 1) / c->weeksecs <
 			    maxk)
 				maxk = (need - n - 1) / c->weeksecs;
-			k = maxk > 0 ? skip(&w, f, maxk, &retry) : 0;
+			k = maxk > 0 ? skip(&w, f, maxk, c->fullweek, &retry) :
+			    0;
 			if (maxk <= 0)
 				retry = NOTIME;
 			if (k > 0) {
@@ -452,7 +466,9 @@ back(const struct csm_cal *c, int64_t o)
 			k = 0;
 			for (kk = 1; kk < ((int64_t)1 << 40); kk *= 2) {
 				if (o - kk * WEEK < LO + 3 * DAY ||
-				    irregular(&w, l - 1 - 7 * kk) <= l + 1)
+				    (c->fullweek ? next_exception(c, l - 2 -
+				    7 * kk) : irregular(&w, l - 1 - 7 * kk)) <=
+				    l + 1)
 					break;
 				k = kk;
 			}
@@ -485,7 +501,7 @@ ahead(const struct csm_cal *c, int64_t o)
 	d = retry = lday(c, f) - 1;
 	for (;;) {
 		if (c->weeksecs == WEEK && d >= retry) {
-			k = skip(&w, f, (HI - f) / WEEK, &retry);
+			k = skip(&w, f, (HI - f) / WEEK, c->fullweek, &retry);
 			if (k > 0) {
 				f += k * WEEK;
 				d = lday(c, f) - 1;
@@ -680,8 +696,13 @@ csm_cal_weeksecs(struct csm_cal *c)
 	size_t n = 0, i, j;
 	int64_t s, e, sum = 0, cs = 0, ce = -1;
 
-	for (i = 0; i < 7; i++)
+	c->fullweek = 1;
+	for (i = 0; i < 7; i++) {
 		n += c->nweek[i];
+		if (c->nweek[i] == 0 || c->week[i][0].s != 0 ||
+		    c->week[i][0].e < DAY)
+			c->fullweek = 0;
+	}
 	c->weeksecs = 0;
 	if (n == 0)
 		return 0;
