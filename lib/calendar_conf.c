@@ -735,7 +735,8 @@ finish(struct build *b)
 		}
 		c->nhol = j + 1;
 	}
-	qsort(b->pend, b->npend, sizeof(*b->pend), pend_cmp);
+	if (b->npend > 0)
+		qsort(b->pend, b->npend, sizeof(*b->pend), pend_cmp);
 	if (b->npend > 0 && (c->work = calloc(b->npend,
 	    sizeof(*c->work))) == NULL)
 		return -1;
