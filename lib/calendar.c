@@ -40,7 +40,8 @@ struct iv {
 struct walk {
 	const struct csm_cal	*c;
 	int32_t			 off;	/* the offset on [from, until) */
-	int64_t			 from, until;
+	int32_t			 off2;	/* and on [until, until2) */
+	int64_t			 from, until, until2;
 	size_t			 n;
 	struct iv		 iv[MAXIV];
 };
@@ -228,26 +229,37 @@ next_exception(const struct csm_cal *c, int64_t d)
 	return a < x ? a : x;
 }
 
-/* Reads the zone's offset around day d into the walk's cache. */
+/* Reads the zone's offsets around day d into the walk's cache. */
 static void
 probe(struct walk *w, int64_t d)
 {
 	w->from = d * DAY - 4 * DAY;
-	w->off = csm_tz_offset(w->c->tz, w->from);
-	if (!csm_tz_next(w->c->tz, w->from, &w->until))
+	w->off = w->off2 = csm_tz_offset(w->c->tz, w->from);
+	w->until2 = NOTIME;
+	if (!csm_tz_next(w->c->tz, w->from, &w->until)) {
 		w->until = NOTIME;
+		return;
+	}
+	w->off2 = csm_tz_offset(w->c->tz, w->until);
+	if (!csm_tz_next(w->c->tz, w->until, &w->until2))
+		w->until2 = NOTIME;
 }
 
 /*
- * Whether the cached offset holds from 4 days before day d to 5 days
- * after: then every wall time of d and d + 1 is that far from a
- * transition (offsets are under 26 hours), and csm_tz_utc would read it
- * with that offset.
+ * How the cache reads the wall times of day d and d + 1 (csm_tz_utc
+ * walks the zone's periods from two days before a wall time, and offsets
+ * are under 26 hours): 1 when one offset holds from 4 days before d to 5
+ * days after, 2 when one transition (until) falls in that stretch, else 0
+ * (ask csm_tz_utc).
  */
 static int
 steady(const struct walk *w, int64_t d)
 {
-	return d * DAY - 4 * DAY >= w->from && d * DAY + 5 * DAY <= w->until;
+	if (d * DAY - 4 * DAY < w->from)
+		return 0;
+	if (d * DAY + 5 * DAY <= w->until)
+		return 1;
+	return d * DAY + 5 * DAY <= w->until2 ? 2 : 0;
 }
 
 /* The first day on or after d that the cache, probed at d, cannot read. */
@@ -260,14 +272,26 @@ steady_end(struct walk *w, int64_t d)
 	return fdiv(w->until - 5 * DAY, DAY) + 1;
 }
 
-/* The instant of x seconds after the local midnight of day d. */
+/*
+ * The instant of x seconds after the local midnight of day d, read as
+ * steady() says.  With one transition between two offsets, a wall time
+ * is read with the first offset if that or the second puts it before the
+ * transition (before it, or in a gap, moved forward; an ambiguous time
+ * takes the earlier instant), else with the second: what csm_tz_utc does.
+ */
 static int64_t
 local(const struct walk *w, int64_t d, int32_t x, int fast)
 {
 	struct csm_tm tm;
+	int64_t c0, c1;
 
-	if (fast)
-		return d * DAY + x - w->off;
+	if (fast) {
+		c0 = d * DAY + x - w->off;
+		if (fast == 1)
+			return c0;
+		c1 = d * DAY + x - w->off2;
+		return c0 < w->until || c1 < w->until ? c0 : c1;
+	}
 	memset(&tm, 0, sizeof(tm));
 	csm_civil_from_days(d + x / DAY, &tm.year, &tm.mon, &tm.day);
 	x %= DAY;
@@ -296,7 +320,7 @@ day_iv(struct walk *w, int64_t d)
 		return 0;
 	if (n > MAXIV)
 		n = MAXIV;	/* ranges are whole minutes: never */
-	if (!steady(w, d))
+	if (steady(w, d) == 0)
 		probe(w, d);
 	fast = steady(w, d);
 	if (r[n - 1].e > DAY && holiday(w->c, d + 1))
@@ -315,7 +339,7 @@ day_iv(struct walk *w, int64_t d)
 			w->iv[w->n++].e = e;
 		}
 	}
-	if (fast)
+	if (fast == 1)
 		return w->n;
 	/* Near a transition a range in a DST gap can land after the next
 	 * one: sort (they are nearly sorted) and merge. */
@@ -394,7 +418,7 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 
 	*got = 0;
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	if (f < LO)
 		f = LO;
 	if (end > HI)
@@ -459,7 +483,7 @@ back(const struct csm_cal *c, int64_t o)
 	int moved;
 
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	do {
 		l = lday(c, o);
 		if (c->weeksecs == WEEK) {	/* open all week: skip */
@@ -497,7 +521,7 @@ ahead(const struct csm_cal *c, int64_t o)
 	size_t i;
 
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	d = retry = lday(c, f) - 1;
 	for (;;) {
 		if (c->weeksecs == WEEK && d >= retry) {
