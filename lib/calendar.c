@@ -171,7 +171,8 @@ own(const struct csm_cal *c, int64_t d, size_t *n)
 	return c->week[wd];
 }
 
-/* The first MM-DD holiday on or after day d, or NOTIME. */
+/* The first MM-DD holiday on or after day d, or NOTIME.  Nine years
+ * hold a Feb 29 (2096, then 2104). */
 static int64_t
 next_annual(const struct csm_cal *c, int64_t d)
 {
@@ -181,7 +182,7 @@ next_annual(const struct csm_cal *c, int64_t d)
 		return NOTIME;
 	csm_civil_from_days(d, &y, &m, &dd);
 	i = csm_cal_yday(m, dd);
-	for (tries = 0; tries < 3; tries++, y++, i = 0) {
+	for (tries = 0; tries < 9; tries++, y++, i = 0) {
 		for (; i < 366; i++) {
 			if (c->annual[i / 8] == 0 && i % 8 == 0) {
 				i += 7;
@@ -196,6 +197,73 @@ next_annual(const struct csm_cal *c, int64_t d)
 		}
 	}
 	return NOTIME;
+}
+
+/* The first day on or after d not in the MM-DD set, or NOTIME. */
+static int64_t
+next_unannual(const struct csm_cal *c, int64_t d)
+{
+	int y, m, dd, i, tries;
+
+	csm_civil_from_days(d, &y, &m, &dd);
+	i = csm_cal_yday(m, dd);
+	for (tries = 0; tries < 9; tries++, y++, i = 0)
+		for (; i < 366; i++) {
+			if (annual_bit(c, i) || (i == 59 && !isleap(y)))
+				continue;
+			for (m = 1; mstart[m] <= i; m++)
+				;
+			return csm_days_from_civil(y, m, i - mstart[m - 1] +
+			    1);
+		}
+	return NOTIME;
+}
+
+/*
+ * The first day on or after d that is not a holiday, or a day past last:
+ * a run of holidays (a long dated range, MM-DD days back to back) is
+ * crossed at once rather than a day at a time.
+ */
+static int64_t
+open_from(const struct csm_cal *c, int64_t d, int64_t last)
+{
+	size_t lo, hi, mid, i;
+	int64_t nd, a, wk;
+	int dated, y, m, dd;
+
+	while (d <= last) {
+		lo = 0;
+		hi = c->nwork;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (c->work[mid].day < d)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		wk = lo < c->nwork ? c->work[lo].day : NOTIME;
+		if (wk == d)
+			return d;
+		i = hol_from(c, d);
+		dated = i < c->nhol && c->hol[i].from <= d;
+		nd = dated ? c->hol[i].to + 1 : d;
+		if (c->hasannual) {
+			csm_civil_from_days(d, &y, &m, &dd);
+			if (annual_bit(c, csm_cal_yday(m, dd))) {
+				a = next_unannual(c, d);
+				if (a > nd)
+					nd = a;
+			}
+		}
+		if (nd == d)
+			return d;	/* not a holiday */
+		if (wk < nd)
+			return wk;
+		if (nd == NOTIME)
+			break;
+		d = nd;
+	}
+	return last + 1;
 }
 
 /*
@@ -454,7 +522,10 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 				continue;
 			}
 		}
-		day_iv(&w, d);
+		if (day_iv(&w, d) == 0 && holiday(c, d)) {
+			d = open_from(c, d + 1, dend);
+			continue;
+		}
 		for (i = 0; i < w.n; i++) {
 			s = w.iv[i].s > f ? w.iv[i].s : f;
 			e = w.iv[i].e < end ? w.iv[i].e : end;

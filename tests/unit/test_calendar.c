@@ -744,6 +744,54 @@ test_never(void)
 	csm_cal_free(c);
 }
 
+/*
+ * Found by tests/fuzz (fuzz_calendar): a holiday range of centuries was
+ * walked a day at a time (a timeout).  Runs of holidays, dated or MM-DD,
+ * are crossed at once.
+ */
+static void
+test_long_holidays(void)
+{
+	struct csm_cal *c = cal("[calendar \"t\"]\n\ttimezone = UTC\n"
+	    "\thours = mon-fri 09:00-17:00\n"
+	    "\tholiday = 2026-10-02..4052-10-07\n");
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	/* 4052-10-08 is a Tuesday. */
+	CHECK_STR(due(c, "2027-01-01T00:00:00Z", H),
+	    "4052-10-08T10:00:00+00:00");
+	CHECK_INT(el(c, "2027-01-01T00:00:00Z", "4052-10-08T00:00:00Z"), 0);
+	csm_cal_free(c);
+
+	/* Every day but Feb 29 off by MM-DD: open on leap days only. */
+	c = cal("[calendar \"t\"]\n\ttimezone = UTC\n"
+	    "\thours = daily 09:00-17:00\n"
+	    "\tholiday = 01-01..02-28\n\tholiday = 03-01..12-31\n");
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_STR(due(c, "2026-03-01T00:00:00Z", 9 * H),
+	    "2032-02-29T10:00:00+00:00");
+	CHECK_STR(due(c, "2096-03-01T00:00:00Z", H),
+	    "2104-02-29T10:00:00+00:00");
+	csm_cal_free(c);
+
+	/* Only Feb 29 off: after 2096-02-29 the next is 2104-02-29, eight
+	 * years on, which a skip of plain weeks must not jump over. */
+	c = cal("[calendar \"t\"]\n\ttimezone = UTC\n"
+	    "\thours = daily 09:00-17:00\n\tholiday = 02-29\n");
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INT(el(c, "2095-03-01T00:00:00Z", "2105-03-01T00:00:00Z"),
+	    (3652 - 2) * 8 * H);
+	CHECK_INT(el(c, "2096-02-29T00:00:00Z", "2096-03-01T00:00:00Z"), 0);
+	CHECK_INT(el(c, "2104-02-29T00:00:00Z", "2104-03-01T00:00:00Z"), 0);
+	csm_cal_free(c);
+}
+
 static void
 test_always(void)
 {
@@ -1136,6 +1184,7 @@ main(void)
 	test_errors();
 	test_zone_default();
 	test_never();
+	test_long_holidays();
 	test_always();
 	test_laws();
 	test_naive();
