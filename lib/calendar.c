@@ -445,10 +445,10 @@ irregular(struct walk *w, int64_t d)
 /*
  * How many whole weeks from instant f on are plain (at most maxk), each
  * open for weeksecs: the days from the one before f's to the one a week
- * after the last are plain.  With full, the calendar's plain days are
- * open all day (fullweek) and tile whatever the offsets: only the
- * exceptions count, and a day more for an offset that moved.  *retry
- * gets the day from which trying again may skip more.
+ * after the last are plain.  With full, the calendar's plain days tile
+ * time whatever the offsets (fullweek): only the exceptions count, and
+ * 4 days more, as the offsets may have moved (by less than 52 hours).
+ * *retry gets the day from which trying again may skip more.
  */
 static int64_t
 skip(struct walk *w, int64_t f, int64_t maxk, int full, int64_t *retry)
@@ -456,7 +456,7 @@ skip(struct walk *w, int64_t f, int64_t maxk, int full, int64_t *retry)
 	int64_t l = lday(w->c, f), x, k, kd;
 
 	x = full ? next_exception(w->c, l - 1) : irregular(w, l - 1);
-	k = x == NOTIME ? maxk : (x - 1 - full - l) / 7;
+	k = x == NOTIME ? maxk : (x - 1 - 4 * full - l) / 7;
 	kd = (HI - 3 * DAY - f) / WEEK;	/* clipped at HI: not plain */
 	if (k > kd)
 		k = kd;
@@ -561,7 +561,7 @@ back(const struct csm_cal *c, int64_t o)
 			k = 0;
 			for (kk = 1; kk < ((int64_t)1 << 40); kk *= 2) {
 				if (o - kk * WEEK < LO + 3 * DAY ||
-				    (c->fullweek ? next_exception(c, l - 2 -
+				    (c->fullweek ? next_exception(c, l - 5 -
 				    7 * kk) : irregular(&w, l - 1 - 7 * kk)) <=
 				    l + 1)
 					break;
@@ -794,8 +794,9 @@ csm_cal_weeksecs(struct csm_cal *c)
 	c->fullweek = 1;
 	for (i = 0; i < 7; i++) {
 		n += c->nweek[i];
-		if (c->nweek[i] == 0 || c->week[i][0].s != 0 ||
-		    c->week[i][0].e < DAY)
+		j = (i + 1) % 7;
+		if (c->nweek[i] != 1 || c->nweek[j] != 1 ||
+		    c->week[i][0].e != c->week[j][0].s + DAY)
 			c->fullweek = 0;
 	}
 	c->weeksecs = 0;

@@ -50,8 +50,11 @@ struct csm_cal {
 	int			 hasannual;
 	int64_t			 weeksecs;	/* open seconds of a plain
 						 * week at a fixed offset */
-	int			 fullweek;	/* each weekday opens at
-						 * 00:00 till 24:00 or later */
+	int			 fullweek;	/* each weekday has one range,
+						 * ending where the next
+						 * day's starts (00:00-24:00,
+						 * 18:00-18:00): the days
+						 * tile time at any offset */
 };
 
 /* The bit of month m, day d in csm_cal.annual (0 .. 365, Feb 29 = 59). */

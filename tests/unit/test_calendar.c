@@ -329,6 +329,30 @@ test_whole_days(void)
 	    "2026-11-02T00:00:00-05:00"), 25 * H);
 	CHECK_INT(el(c, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
 	    365 * DAY);
+	/*
+	 * Found by tests/fuzz (fuzz_calendar): 18:00-18:00 every day in a
+	 * zone with DST is open all the time too, and its interval was
+	 * walked from 1970 to 9999 a few days at a time around each
+	 * transition (a timeout).  Days that tile time are skipped by
+	 * weeks whatever the offsets.
+	 */
+	{
+		struct csm_cal *c2 = cal("[calendar \"t\"]\n"
+		    "\ttimezone = EST5EDT,M3.2.0,M11.1.0\n"
+		    "\thours = sat-fri 18:00-18:00\n");
+		int64_t o, cl;
+
+		CHECK(c2 != NULL);
+		if (c2 != NULL) {
+			CHECK(csm_cal_interval(c2, tp("2026-03-08T12:00:00Z"),
+			    &o, &cl) == 1);
+			CHECK_INT(o, 0);
+			CHECK_INT(cl, CSM_TIME_MAX);
+			CHECK_INT(el(c2, "2026-03-01T00:00:00Z",
+			    "2026-04-01T00:00:00Z"), 31 * DAY);
+			csm_cal_free(c2);
+		}
+	}
 	/* Always open: the interval runs from 1970 to the end of time. */
 	{
 		int64_t o, cl;
