@@ -40,7 +40,8 @@ struct iv {
 struct walk {
 	const struct csm_cal	*c;
 	int32_t			 off;	/* the offset on [from, until) */
-	int64_t			 from, until;
+	int32_t			 off2;	/* and on [until, until2) */
+	int64_t			 from, until, until2;
 	size_t			 n;
 	struct iv		 iv[MAXIV];
 };
@@ -170,7 +171,8 @@ own(const struct csm_cal *c, int64_t d, size_t *n)
 	return c->week[wd];
 }
 
-/* The first MM-DD holiday on or after day d, or NOTIME. */
+/* The first MM-DD holiday on or after day d, or NOTIME.  Nine years
+ * hold a Feb 29 (2096, then 2104). */
 static int64_t
 next_annual(const struct csm_cal *c, int64_t d)
 {
@@ -180,7 +182,7 @@ next_annual(const struct csm_cal *c, int64_t d)
 		return NOTIME;
 	csm_civil_from_days(d, &y, &m, &dd);
 	i = csm_cal_yday(m, dd);
-	for (tries = 0; tries < 3; tries++, y++, i = 0) {
+	for (tries = 0; tries < 9; tries++, y++, i = 0) {
 		for (; i < 366; i++) {
 			if (c->annual[i / 8] == 0 && i % 8 == 0) {
 				i += 7;
@@ -195,6 +197,73 @@ next_annual(const struct csm_cal *c, int64_t d)
 		}
 	}
 	return NOTIME;
+}
+
+/* The first day on or after d not in the MM-DD set, or NOTIME. */
+static int64_t
+next_unannual(const struct csm_cal *c, int64_t d)
+{
+	int y, m, dd, i, tries;
+
+	csm_civil_from_days(d, &y, &m, &dd);
+	i = csm_cal_yday(m, dd);
+	for (tries = 0; tries < 9; tries++, y++, i = 0)
+		for (; i < 366; i++) {
+			if (annual_bit(c, i) || (i == 59 && !isleap(y)))
+				continue;
+			for (m = 1; mstart[m] <= i; m++)
+				;
+			return csm_days_from_civil(y, m, i - mstart[m - 1] +
+			    1);
+		}
+	return NOTIME;
+}
+
+/*
+ * The first day on or after d that is not a holiday, or a day past last:
+ * a run of holidays (a long dated range, MM-DD days back to back) is
+ * crossed at once rather than a day at a time.
+ */
+static int64_t
+open_from(const struct csm_cal *c, int64_t d, int64_t last)
+{
+	size_t lo, hi, mid, i;
+	int64_t nd, a, wk;
+	int dated, y, m, dd;
+
+	while (d <= last) {
+		lo = 0;
+		hi = c->nwork;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (c->work[mid].day < d)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		wk = lo < c->nwork ? c->work[lo].day : NOTIME;
+		if (wk == d)
+			return d;
+		i = hol_from(c, d);
+		dated = i < c->nhol && c->hol[i].from <= d;
+		nd = dated ? c->hol[i].to + 1 : d;
+		if (c->hasannual) {
+			csm_civil_from_days(d, &y, &m, &dd);
+			if (annual_bit(c, csm_cal_yday(m, dd))) {
+				a = next_unannual(c, d);
+				if (a > nd)
+					nd = a;
+			}
+		}
+		if (nd == d)
+			return d;	/* not a holiday */
+		if (wk < nd)
+			return wk;
+		if (nd == NOTIME)
+			break;
+		d = nd;
+	}
+	return last + 1;
 }
 
 /*
@@ -228,26 +297,37 @@ next_exception(const struct csm_cal *c, int64_t d)
 	return a < x ? a : x;
 }
 
-/* Reads the zone's offset around day d into the walk's cache. */
+/* Reads the zone's offsets around day d into the walk's cache. */
 static void
 probe(struct walk *w, int64_t d)
 {
 	w->from = d * DAY - 4 * DAY;
-	w->off = csm_tz_offset(w->c->tz, w->from);
-	if (!csm_tz_next(w->c->tz, w->from, &w->until))
+	w->off = w->off2 = csm_tz_offset(w->c->tz, w->from);
+	w->until2 = NOTIME;
+	if (!csm_tz_next(w->c->tz, w->from, &w->until)) {
 		w->until = NOTIME;
+		return;
+	}
+	w->off2 = csm_tz_offset(w->c->tz, w->until);
+	if (!csm_tz_next(w->c->tz, w->until, &w->until2))
+		w->until2 = NOTIME;
 }
 
 /*
- * Whether the cached offset holds from 4 days before day d to 5 days
- * after: then every wall time of d and d + 1 is that far from a
- * transition (offsets are under 26 hours), and csm_tz_utc would read it
- * with that offset.
+ * How the cache reads the wall times of day d and d + 1 (csm_tz_utc
+ * walks the zone's periods from two days before a wall time, and offsets
+ * are under 26 hours): 1 when one offset holds from 4 days before d to 5
+ * days after, 2 when one transition (until) falls in that stretch, else 0
+ * (ask csm_tz_utc).
  */
 static int
 steady(const struct walk *w, int64_t d)
 {
-	return d * DAY - 4 * DAY >= w->from && d * DAY + 5 * DAY <= w->until;
+	if (d * DAY - 4 * DAY < w->from)
+		return 0;
+	if (d * DAY + 5 * DAY <= w->until)
+		return 1;
+	return d * DAY + 5 * DAY <= w->until2 ? 2 : 0;
 }
 
 /* The first day on or after d that the cache, probed at d, cannot read. */
@@ -260,14 +340,26 @@ steady_end(struct walk *w, int64_t d)
 	return fdiv(w->until - 5 * DAY, DAY) + 1;
 }
 
-/* The instant of x seconds after the local midnight of day d. */
+/*
+ * The instant of x seconds after the local midnight of day d, read as
+ * steady() says.  With one transition between two offsets, a wall time
+ * is read with the first offset if that or the second puts it before the
+ * transition (before it, or in a gap, moved forward; an ambiguous time
+ * takes the earlier instant), else with the second: what csm_tz_utc does.
+ */
 static int64_t
 local(const struct walk *w, int64_t d, int32_t x, int fast)
 {
 	struct csm_tm tm;
+	int64_t c0, c1;
 
-	if (fast)
-		return d * DAY + x - w->off;
+	if (fast) {
+		c0 = d * DAY + x - w->off;
+		if (fast == 1)
+			return c0;
+		c1 = d * DAY + x - w->off2;
+		return c0 < w->until || c1 < w->until ? c0 : c1;
+	}
 	memset(&tm, 0, sizeof(tm));
 	csm_civil_from_days(d + x / DAY, &tm.year, &tm.mon, &tm.day);
 	x %= DAY;
@@ -296,7 +388,7 @@ day_iv(struct walk *w, int64_t d)
 		return 0;
 	if (n > MAXIV)
 		n = MAXIV;	/* ranges are whole minutes: never */
-	if (!steady(w, d))
+	if (steady(w, d) == 0)
 		probe(w, d);
 	fast = steady(w, d);
 	if (r[n - 1].e > DAY && holiday(w->c, d + 1))
@@ -315,7 +407,7 @@ day_iv(struct walk *w, int64_t d)
 			w->iv[w->n++].e = e;
 		}
 	}
-	if (fast)
+	if (fast == 1)
 		return w->n;
 	/* Near a transition a range in a DST gap can land after the next
 	 * one: sort (they are nearly sorted) and merge. */
@@ -353,16 +445,18 @@ irregular(struct walk *w, int64_t d)
 /*
  * How many whole weeks from instant f on are plain (at most maxk), each
  * open for weeksecs: the days from the one before f's to the one a week
- * after the last are plain.  *retry gets the day from which trying again
- * may skip more.
+ * after the last are plain.  With full, the calendar's plain days tile
+ * time whatever the offsets (fullweek): only the exceptions count, and
+ * 4 days more, as the offsets may have moved (by less than 52 hours).
+ * *retry gets the day from which trying again may skip more.
  */
 static int64_t
-skip(struct walk *w, int64_t f, int64_t maxk, int64_t *retry)
+skip(struct walk *w, int64_t f, int64_t maxk, int full, int64_t *retry)
 {
 	int64_t l = lday(w->c, f), x, k, kd;
 
-	x = irregular(w, l - 1);
-	k = x == NOTIME ? maxk : (x - 1 - l) / 7;
+	x = full ? next_exception(w->c, l - 1) : irregular(w, l - 1);
+	k = x == NOTIME ? maxk : (x - 1 - 4 * full - l) / 7;
 	kd = (HI - 3 * DAY - f) / WEEK;	/* clipped at HI: not plain */
 	if (k > kd)
 		k = kd;
@@ -372,7 +466,8 @@ skip(struct walk *w, int64_t f, int64_t maxk, int64_t *retry)
 		*retry = NOTIME;
 		return maxk;
 	}
-	*retry = x == NOTIME ? NOTIME : x + 2;
+	/* Past x by enough that the day before f's is too (see run()). */
+	*retry = x == NOTIME ? NOTIME : x + 4;
 	return k;
 }
 
@@ -391,7 +486,7 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 
 	*got = 0;
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	if (f < LO)
 		f = LO;
 	if (end > HI)
@@ -402,11 +497,22 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 	dend = lday(c, end);
 	while (d <= dend) {
 		if (d >= retry) {
+			/*
+			 * Days before d are counted up to f, and no day from
+			 * d on opens before its midnight, which is later than
+			 * this (offsets are under 26 hours): nothing opens in
+			 * between, so the walk may go on from there.  Else
+			 * a long closed stretch would keep f, and so the
+			 * skip, at its start.
+			 */
+			if (d * DAY - 26 * 3600 > f)
+				f = d * DAY - 26 * 3600;
 			maxk = (end - f) / WEEK;
 			if (c->weeksecs > 0 && (need - n - 1) / c->weeksecs <
 			    maxk)
 				maxk = (need - n - 1) / c->weeksecs;
-			k = maxk > 0 ? skip(&w, f, maxk, &retry) : 0;
+			k = maxk > 0 ? skip(&w, f, maxk, c->fullweek, &retry) :
+			    0;
 			if (maxk <= 0)
 				retry = NOTIME;
 			if (k > 0) {
@@ -416,7 +522,10 @@ run(const struct csm_cal *c, int64_t f, int64_t end, int64_t need,
 				continue;
 			}
 		}
-		day_iv(&w, d);
+		if (day_iv(&w, d) == 0 && holiday(c, d)) {
+			d = open_from(c, d + 1, dend);
+			continue;
+		}
 		for (i = 0; i < w.n; i++) {
 			s = w.iv[i].s > f ? w.iv[i].s : f;
 			e = w.iv[i].e < end ? w.iv[i].e : end;
@@ -445,14 +554,16 @@ back(const struct csm_cal *c, int64_t o)
 	int moved;
 
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	do {
 		l = lday(c, o);
 		if (c->weeksecs == WEEK) {	/* open all week: skip */
 			k = 0;
 			for (kk = 1; kk < ((int64_t)1 << 40); kk *= 2) {
 				if (o - kk * WEEK < LO + 3 * DAY ||
-				    irregular(&w, l - 1 - 7 * kk) <= l + 1)
+				    (c->fullweek ? next_exception(c, l - 5 -
+				    7 * kk) : irregular(&w, l - 1 - 7 * kk)) <=
+				    l + 1)
 					break;
 				k = kk;
 			}
@@ -481,11 +592,11 @@ ahead(const struct csm_cal *c, int64_t o)
 	size_t i;
 
 	w.c = c;
-	w.from = w.until = 0;
+	w.from = w.until = w.until2 = 0;
 	d = retry = lday(c, f) - 1;
 	for (;;) {
 		if (c->weeksecs == WEEK && d >= retry) {
-			k = skip(&w, f, (HI - f) / WEEK, &retry);
+			k = skip(&w, f, (HI - f) / WEEK, c->fullweek, &retry);
 			if (k > 0) {
 				f += k * WEEK;
 				d = lday(c, f) - 1;
@@ -680,8 +791,14 @@ csm_cal_weeksecs(struct csm_cal *c)
 	size_t n = 0, i, j;
 	int64_t s, e, sum = 0, cs = 0, ce = -1;
 
-	for (i = 0; i < 7; i++)
+	c->fullweek = 1;
+	for (i = 0; i < 7; i++) {
 		n += c->nweek[i];
+		j = (i + 1) % 7;
+		if (c->nweek[i] != 1 || c->nweek[j] != 1 ||
+		    c->week[i][0].e != c->week[j][0].s + DAY)
+			c->fullweek = 0;
+	}
 	c->weeksecs = 0;
 	if (n == 0)
 		return 0;

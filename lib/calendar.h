@@ -50,13 +50,19 @@ struct csm_cal {
 	int			 hasannual;
 	int64_t			 weeksecs;	/* open seconds of a plain
 						 * week at a fixed offset */
+	int			 fullweek;	/* each weekday has one range,
+						 * ending where the next
+						 * day's starts (00:00-24:00,
+						 * 18:00-18:00): the days
+						 * tile time at any offset */
 };
 
 /* The bit of month m, day d in csm_cal.annual (0 .. 365, Feb 29 = 59). */
 int csm_cal_yday(int m, int d);
 /* Sorts and merges ranges in place; returns the new count. */
 size_t csm_cal_merge(struct cal_range *r, size_t n);
-/* Computes c->weeksecs from c->week: 0, or -1 when out of memory. */
+/* Computes c->weeksecs and c->fullweek from c->week: 0, or -1 when out
+ * of memory. */
 int csm_cal_weeksecs(struct csm_cal *c);
 
 #endif /* CSM_CALENDAR_H */

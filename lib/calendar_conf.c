@@ -735,7 +735,7 @@ finish(struct build *b)
 		}
 		c->nhol = j + 1;
 	}
-	if (b->npend > 1)
+	if (b->npend > 0)
 		qsort(b->pend, b->npend, sizeof(*b->pend), pend_cmp);
 	if (b->npend > 0 && (c->work = calloc(b->npend,
 	    sizeof(*c->work))) == NULL)

@@ -174,8 +174,12 @@ size_t csm_dur_format(int64_t secs, char *buf);
  * each range belongs to the local day it starts on, its end is exclusive,
  * a holiday removes the ranges of its local day and the part on it of the
  * previous day's overnight ranges, and local times follow the zone across
- * DST (csm_tz_utc).  Business time is counted in seconds; a "d" in a
- * duration is 24 hours of it, as everywhere in csm.
+ * DST (csm_tz_utc).  Overlapping and touching ranges are one (never
+ * counted twice), a date both holiday and worked day is worked, and
+ * nothing is open before 1970-01-01T00:00:00Z or from CSM_TIME_MAX on.
+ * Business time is counted in seconds; a "d" in a duration is 24 hours of
+ * it, as everywhere in csm.  A calendar is read-only once built: threads
+ * may share it.
  */
 struct csm_cal;
 
@@ -185,15 +189,18 @@ struct csm_cal;
 /*
  * Builds the calendar [calendar "name"] of conf (borrowed during the
  * call); "holidays = FILE" is read relative to the file that names it.
- * Returns new, or NULL with err: CSM_ECONFIG naming file:line:col for a
- * bad entry or an unknown calendar ("no [calendar \"x\"] in csm.conf"),
- * CSM_EINTERNAL when out of memory.
+ * Without "timezone =" the zone is [core]'s, else the system's.  Returns
+ * new, or NULL with err: CSM_ECONFIG naming file:line:col for a bad entry
+ * (an .ics file's own line too), or for an unknown calendar "no
+ * [calendar \"x\"] in the configuration" (no place); CSM_EINTERNAL when
+ * out of memory.
  */
 struct csm_cal *csm_cal_new(const struct csm_conf *conf, const char *name,
     struct csm_err *err);
-/* A calendar open at every instant, in zone tz (borrowed for its life):
- * the one a policy without "calendar =" uses.  new, or NULL (out of
- * memory). */
+/* A calendar open at every instant (from 1970 to CSM_TIME_MAX, so its
+ * one interval is [0, CSM_TIME_MAX)), in zone tz (borrowed for its
+ * life): the one a policy without "calendar =" uses.  new, or NULL (out
+ * of memory). */
 struct csm_cal *csm_cal_always(const struct csm_tz *tz);
 void csm_cal_free(struct csm_cal *c);
 /* Its name ("always" for csm_cal_always) and zone (borrowed). */
@@ -211,7 +218,8 @@ int64_t csm_cal_due(const struct csm_cal *c, int64_t start, int64_t secs);
 /*
  * The business interval that holds t, or else the first that starts after
  * t: 1 and [*open, *close), or 0 when there is none before CSM_TIME_MAX.
- * Adjacent intervals (23:00-24:00 then 00:00-01:00) are one.
+ * Adjacent intervals (23:00-24:00 then 00:00-01:00) are one, so *open
+ * may be far before t and *close far after it (at most CSM_TIME_MAX).
  */
 int csm_cal_interval(const struct csm_cal *c, int64_t t, int64_t *open,
     int64_t *close);

@@ -11,8 +11,9 @@
 # FUZZ_TARGETS picks targets (make fuzz FUZZ_TARGETS="expr time"),
 # FUZZ_FLAGS adds libFuzzer options (FUZZ_FLAGS=-jobs=2).
 
-FUZZ_TARGETS ?= jsonl csv csv_gbk config expr time text ingest rules
-FUZZ_ALL = jsonl csv csv_gbk config expr time text ingest rules
+FUZZ_TARGETS ?= jsonl csv csv_gbk config expr time text ingest rules \
+	calendar
+FUZZ_ALL = jsonl csv csv_gbk config expr time text ingest rules calendar
 FUZZ_REPLAYS = $(FUZZ_ALL:%=$(B)/fuzz/replay-%)
 FUZZ_BINS = $(FUZZ_ALL:%=$(B)/fuzz/fuzz-%)
 FUZZ_B = build/fuzz
