@@ -171,6 +171,26 @@ own(const struct csm_cal *c, int64_t d, size_t *n)
 	return c->week[wd];
 }
 
+/* The same ranges as written, unmerged (see csm_cal.raw). */
+static const struct cal_range *
+own_raw(const struct csm_cal *c, int64_t d, size_t *n)
+{
+	const struct cal_work *w = workday(c, d);
+	int wd;
+
+	if (w != NULL) {
+		*n = w->nraw;
+		return w->raw;
+	}
+	if (off_day(c, d)) {
+		*n = 0;
+		return NULL;
+	}
+	wd = weekday(d);
+	*n = c->nraw[wd];
+	return c->raw[wd];
+}
+
 /* The first MM-DD holiday on or after day d, or NOTIME.  Nine years
  * hold a Feb 29 (2096, then 2104). */
 static int64_t
@@ -391,8 +411,15 @@ day_iv(struct walk *w, int64_t d)
 	if (steady(w, d) == 0)
 		probe(w, d);
 	fast = steady(w, d);
-	if (r[n - 1].e > DAY && holiday(w->c, d + 1))
-		clip = local(w, d, DAY, fast);
+	/* Across a DST change each range as written is an interval of
+	 * its own, merged below. */
+	if (fast != 1)
+		r = own_raw(w->c, d, &n);
+	if (n > MAXIV)
+		n = MAXIV;
+	for (i = 0; i < n; i++)
+		if (r[i].e > DAY && holiday(w->c, d + 1))
+			clip = local(w, d, DAY, fast);
 	for (i = 0; i < n; i++) {
 		s = local(w, d, r[i].s, fast);
 		e = local(w, d, r[i].e, fast);
@@ -717,10 +744,14 @@ csm_cal_free(struct csm_cal *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 7; i++) {
 		free(c->week[i]);
-	for (i = 0; i < c->nwork; i++)
+		free(c->raw[i]);
+	}
+	for (i = 0; i < c->nwork; i++) {
 		free(c->work[i].r);
+		free(c->work[i].raw);
+	}
 	free(c->work);
 	free(c->hol);
 	csm_tz_free(c->owntz);

@@ -26,8 +26,10 @@ struct cal_range {
  * weekday's hours included, sorted and merged. */
 struct cal_work {
 	int64_t			 day;	/* days since 1970-01-01 */
-	struct cal_range	*r;
+	struct cal_range	*r;	/* merged */
 	size_t			 n;
+	struct cal_range	*raw;	/* as written: see csm_cal.raw */
+	size_t			 nraw;
 };
 
 /* Dated holidays from .. to (inclusive days since 1970-01-01). */
@@ -40,8 +42,14 @@ struct csm_cal {
 	struct csm_tz		*owntz;	/* NULL when tz is borrowed */
 	const struct csm_tz	*tz;
 	int			 always;
-	struct cal_range	*week[7];	/* 0 = Sunday */
+	struct cal_range	*week[7];	/* 0 = Sunday; merged */
 	size_t			 nweek[7];
+	/* The ranges as written, unmerged: on a day with a DST change a
+	 * range is made an interval of instants on its own, then the
+	 * intervals are merged (two ranges that overlap in wall time may
+	 * not once a gap moves one's start). */
+	struct cal_range	*raw[7];
+	size_t			 nraw[7];
 	struct cal_hol		*hol;	/* sorted, merged */
 	size_t			 nhol;
 	struct cal_work		*work;	/* sorted by day, one per day */

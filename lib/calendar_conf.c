@@ -722,8 +722,13 @@ finish(struct build *b)
 	struct cal_work *w;
 	size_t i, j, k, cap;
 
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 7; i++) {
+		cap = 0;
+		if (append(&c->raw[i], &c->nraw[i], &cap, c->week[i],
+		    c->nweek[i]) < 0)
+			return -1;
 		c->nweek[i] = csm_cal_merge(c->week[i], c->nweek[i]);
+	}
 	if (c->nhol > 0) {
 		qsort(c->hol, c->nhol, sizeof(*c->hol), hol_cmp);
 		for (i = 1, j = 0; i < c->nhol; i++) {
@@ -745,13 +750,16 @@ finish(struct build *b)
 		w->day = b->pend[i].day;
 		cap = 0;
 		k = (size_t)wd_of(w->day);
-		if (append(&w->r, &w->n, &cap, c->week[k], c->nweek[k]) < 0)
+		if (append(&w->raw, &w->nraw, &cap, c->raw[k], c->nraw[k]) < 0)
 			return -1;
 		for (j = i; j < b->npend && b->pend[j].day == w->day; j++)
-			if (b->pend[j].n > 0 ? append(&w->r, &w->n, &cap,
-			    b->pend[j].r, b->pend[j].n) : append(&w->r, &w->n,
-			    &cap, c->week[1], c->nweek[1]))
+			if (b->pend[j].n > 0 ? append(&w->raw, &w->nraw, &cap,
+			    b->pend[j].r, b->pend[j].n) : append(&w->raw,
+			    &w->nraw, &cap, c->raw[1], c->nraw[1]))
 				return -1;
+		cap = 0;
+		if (append(&w->r, &w->n, &cap, w->raw, w->nraw) < 0)
+			return -1;
 		w->n = csm_cal_merge(w->r, w->n);
 	}
 	return csm_cal_weeksecs(c);
