@@ -126,6 +126,10 @@ struct sla_tool {
 	int			 status;
 	int			 in_txn;
 	long			 in_batch;
+	unsigned		 wflags;
+	char			**cols;		/* due, elapsed in CSV, TSV or
+						 * a table: the first record's
+						 * fields */
 };
 
 static void
@@ -134,6 +138,8 @@ flush_out(struct sla_tool *s)
 	struct csm_err err;
 	int eno = 0;
 
+	if (s->w == NULL)
+		return;
 	if (csm_writer_flush(s->w, &eno, &err) < 0) {
 		if (eno == EPIPE)
 			exit(0);
@@ -166,6 +172,27 @@ open_store(struct sla_tool *s, int readonly)
 		cmd_die_err(&err);
 }
 
+/* The writer of due and elapsed in CSV, TSV or a table: the columns are
+ * those of the first record, the field added last. */
+static void
+calc_writer(struct sla_tool *s, const json_t *rec)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	if ((s->cols = calloc(json_object_size(rec) + 1, sizeof(*s->cols))) ==
+	    NULL)
+		cmd_die(EX_SOFTWARE_, "out of memory");
+	json_object_foreach((json_t *)(uintptr_t)rec, k, v)
+		if ((s->cols[n++] = strdup(k)) == NULL)
+			cmd_die(EX_SOFTWARE_, "out of memory");
+	s->w = csm_writer_new(stdout, (enum csm_fmt)s->out_fmt,
+	    (const char *const *)s->cols, s->wflags);
+	if (s->w == NULL)
+		cmd_die(EX_SOFTWARE_, "out of memory");
+}
+
 /* A record for the output: the table and CSV columns take their text. */
 static void
 put(struct sla_tool *s, const json_t *rec)
@@ -173,6 +200,8 @@ put(struct sla_tool *s, const json_t *rec)
 	const char *k;
 	json_t *v;
 
+	if (s->w == NULL)
+		calc_writer(s, rec);
 	csm_writer_begin(s->w);
 	json_object_foreach((json_t *)(uintptr_t)rec, k, v)
 		csm_writer_json(s->w, k, v);
@@ -517,6 +546,17 @@ target_field(struct input *in, const json_t *rec, int64_t *secs)
 		return -1;
 	}
 	if (n != NULL) {
+		/* A number, or its digits as CSV and TSV give them. */
+		const char *p = json_string_value(n), *q;
+
+		if (p != NULL && *p != '\0' && strlen(p) < 16) {
+			for (q = p; *q >= '0' && *q <= '9'; q++)
+				continue;
+			if (*q == '\0') {
+				*secs = strtoll(p, NULL, 10);
+				return 0;
+			}
+		}
 		if (!json_is_integer(n) || json_integer_value(n) < 0) {
 			refuse(in, "field 'seconds': not a number of seconds: "
 			    "%s", csm_escape_json(n, esc, sizeof(esc)));
@@ -693,7 +733,8 @@ read_input(struct sla_tool *s, const char *path, int fmt)
 		if (in.refused)
 			cmd_rejects_add(s->rejects, in.rd, path, rec.line,
 			    rec.raw, rec.rawlen);
-		if (csm_writer_pending(s->w) > 65536 && !s->in_txn)
+		if (s->w != NULL && csm_writer_pending(s->w) > 65536 &&
+		    !s->in_txn)
 			flush_out(s);
 	}
 	csm_reader_close(in.rd);
@@ -895,11 +936,15 @@ main(int argc, char **argv)
 		    CSM_FMT_JSONL;
 	cols = s.cmd == C_SWEEP ? sweep_cols : s.cmd == C_STATUS ?
 	    status_cols : s.cmd == C_REPLAY ? replay_cols : cmd_record_cols;
-	s.w = csm_writer_new(stdout, (enum csm_fmt)s.out_fmt, cols,
-	    cmd_color(color, STDOUT_FILENO) && s.out_fmt == CSM_FMT_TABLE ?
-	    CSM_W_COLOR : 0);
-	if (s.w == NULL)
-		cmd_die(EX_SOFTWARE_, "out of memory");
+	s.wflags = cmd_color(color, STDOUT_FILENO) && s.out_fmt ==
+	    CSM_FMT_TABLE ? CSM_W_COLOR : 0;
+	if ((s.cmd != C_DUE && s.cmd != C_ELAPSED) || s.out_fmt ==
+	    CSM_FMT_JSONL) {
+		s.w = csm_writer_new(stdout, (enum csm_fmt)s.out_fmt, cols,
+		    s.wflags);
+		if (s.w == NULL)
+			cmd_die(EX_SOFTWARE_, "out of memory");
+	}
 	if (rejects != NULL)
 		s.rejects = cmd_rejects_open(rejects, argv, argc);
 	s.db = db;
@@ -925,9 +970,13 @@ main(int argc, char **argv)
 			read_input(&s, argv[i], fmt);
 		commit(&s);
 	}
-	if (csm_writer_finish(s.w, NULL, &err) < 0 && errno != EPIPE)
+	if (s.w != NULL && csm_writer_finish(s.w, NULL, &err) < 0 &&
+	    errno != EPIPE)
 		cmd_die(EX_IOERR_, "%s", err.msg);
 	csm_writer_free(s.w);
+	for (i = 0; s.cols != NULL && s.cols[i] != NULL; i++)
+		free(s.cols[i]);
+	free(s.cols);
 	cmd_rejects_close(s.rejects);
 	csm_desk_free(s.d);
 	if (csm_store_close(s.st, &err) < 0 && s.status == 0)

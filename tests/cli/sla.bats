@@ -363,6 +363,16 @@ message() {
 	[[ "$err" == *"nowhere"* ]]
 }
 
+@test "due and elapsed read CSV too, and write CSV with -o csv" {
+	sla_conf
+	printf 'id,start,seconds\nA,2026-09-30T17:00:00+08:00,7200\nB,2026-11-23T09:00:00,60\nC,2026-11-23T09:00:00,-5\n' >"$TMP/d.csv"
+	run2 sla due --calendar office -o csv "$TMP/d.csv"
+	[ "$status" -eq 65 ]
+	[ "$(printf '%s\n' "$out" | jq -R . | jq -rs 'join("|")')" = 'id,start,seconds,due|A,2026-09-30T17:00:00+08:00,7200,2026-10-08T10:00:00+08:00|B,2026-11-23T09:00:00,60,2026-11-23T09:01:00+08:00' ] || {
+		echo "$out"; false; }
+	[[ "$err" == *"d.csv: line 4: field 'seconds': not a number of seconds: \"-5\""* ]]
+}
+
 @test "a closed pipe, a full disk, an empty input, a missing file" {
 	sla_conf
 	for i in 1 2 3; do
