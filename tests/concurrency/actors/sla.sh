@@ -173,11 +173,11 @@ sla_check() {
 	# Every level reached by the final now recorded: sweeps of copies
 	# record nothing more, incremental or --all.
 	rm -f "$d/copy.db" "$d/all.db"
-	sqlite3 -cmd '.timeout 30000' "$CONC_DB" ".backup '$d/copy.db'" &&
-	    cp "$d/copy.db" "$d/all.db" || {
+	if ! sqlite3 -cmd '.timeout 30000' "$CONC_DB" ".backup '$d/copy.db'" ||
+	    ! cp "$d/copy.db" "$d/all.db"; then
 		echo "not ok - sla: cannot copy the store"
 		return
-	}
+	fi
 	v=""
 	sla_sweep "$d/copy.db" "$d/out.copy" 2>&1 || v="sweep: exit $?"
 	sla_sweep "$d/all.db" "$d/out.all" --all 2>&1 || v="$v sweep --all: exit $?"

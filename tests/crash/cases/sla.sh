@@ -106,6 +106,7 @@ sla_conf() {
 sla_slice() {
 	local nows
 
+	# shellcheck disable=SC2086 # one argument per sweep
 	nows=$(printf '%s\n' $sla_sweeps | jq -R . | jq -sc .) || return
 	jq -c --argjson nows "$nows" --arg f "$2" '
 	    def ep: sub(" "; "T") | if endswith("Z") then fromdateiso8601
@@ -138,10 +139,10 @@ case_setup() {
 	sla_slice "$dir/tickets" created_at && sla_slice "$dir/messages" at ||
 	    return
 	for k in 0 1 2 3; do
-		[ -s "$dir/tickets.$k" ] && [ -s "$dir/messages.$k" ] || {
+		if [ ! -s "$dir/tickets.$k" ] || [ ! -s "$dir/messages.$k" ]; then
 			echo "slice $k is empty"
 			return 1
-		}
+		fi
 	done
 	"$CRASH_BIN/csm-ingest" --db "$dir/template.db" -c "$dir/csm.conf" \
 	    -q --now "${sla_sweeps%% *}" "$dir/tickets.0" "$dir/messages.0" \
