@@ -908,7 +908,7 @@ csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now, int all,
     struct csm_err *err)
 {
 	struct ids ids = {NULL, 0, 0};
-	int64_t mk[3] = {0, 0, 0}, top[3], fp;
+	int64_t mk[3] = {0, 0, 0}, top[3] = {0, 0, 0}, fp = 0;
 	struct csm_ticket *t;
 	size_t i, commits = 0;
 	int rc, k, have;

@@ -281,6 +281,21 @@ response_stop(const struct sla_hist *h, int64_t start, int64_t reply,
 	return reply;
 }
 
+/* A next_response clock from customer message m to the reply after it. */
+static void
+cycle(struct sla_clock *c, const struct sla_policy *p, int64_t secs,
+    const struct sla_hist *h, const struct sla_msg *m, int64_t now,
+    sla_span_fn span, void *arg)
+{
+	int res;
+
+	clock_init(c, p, SLA_NEXT, secs, m->at, m->id);
+	c->stop = response_stop(h, c->start, reply_after(h, c->start), now,
+	    &res);
+	c->stop_resolved = res;
+	walk(c, p->cal, p->t[SLA_NEXT].pause, h, now, span, arg);
+}
+
 /* Computes the clocks (see sla.h). */
 int
 sla_clocks(const struct sla_policy *p, int prio, const struct sla_hist *h,
@@ -310,28 +325,24 @@ sla_clocks(const struct sla_policy *p, int prio, const struct sla_hist *h,
 	/* Next response: each customer message after the first response
 	 * with none of its own before it -> the next agent reply. */
 	if ((secs = p->t[SLA_NEXT].secs[prio]) >= 0 && fr != 0) {
-		for (i = 0; i <= h->nmsgs; i++) {
-			const struct sla_msg *m = i < h->nmsgs ? &h->msgs[i] :
-			    NULL;
+		for (i = 0; i < h->nmsgs; i++) {
+			const struct sla_msg *m = &h->msgs[i];
 
-			if (m != NULL && m->kind == MSG_IN) {
-				if (m->at > fr && in == 0)
-					in = (int64_t)i + 1;
-				continue;
-			}
-			if (in == 0 || (m != NULL && m->at < h->msgs[in -
-			    1].at))
+			if (m->kind == MSG_IN && m->at > fr && in == 0)
+				in = (int64_t)i + 1;
+			if (m->kind != MSG_REPLY || in == 0)
 				continue;
 			if (n == max)
 				return -1;
-			c = &out[n++];
-			clock_init(c, p, SLA_NEXT, secs, h->msgs[in - 1].at,
-			    h->msgs[in - 1].id);
-			c->stop = response_stop(h, c->start,
-			    reply_after(h, c->start), now, &res);
-			c->stop_resolved = res;
-			walk(c, cal, p->t[SLA_NEXT].pause, h, now, span, arg);
+			cycle(&out[n++], p, secs, h, &h->msgs[in - 1], now,
+			    span, arg);
 			in = 0;
+		}
+		if (in != 0) {
+			if (n == max)
+				return -1;
+			cycle(&out[n++], p, secs, h, &h->msgs[in - 1], now,
+			    span, arg);
 		}
 	}
 	/* Resolution: created -> resolved, paused as the policy says, and

@@ -416,9 +416,11 @@ warn_gaps(struct csm_sla *s, const struct sla_policy *p,
     struct csm_err *err)
 {
 	char missing[64];
+	size_t len;
 	int t, k, some;
 
 	for (t = 0; t < SLA_NTARGETS; t++) {
+		len = 0;
 		missing[0] = '\0';
 		some = 0;
 		for (k = NPRIO - 1; k >= 0; k--) {
@@ -426,9 +428,8 @@ warn_gaps(struct csm_sla *s, const struct sla_policy *p,
 				some = 1;
 				continue;
 			}
-			if (missing[0] != '\0')
-				strcat(missing, ", ");
-			strcat(missing, sla_prio_names[k]);
+			len += (size_t)snprintf(missing + len, sizeof(missing) -
+			    len, "%s%s", len > 0 ? ", " : "", sla_prio_names[k]);
 		}
 		if (some && missing[0] != '\0' && warn(s, err, "%s:%ld: [sla "
 		    "\"%s\"]: %s sets no target for %s: those tickets get no "
