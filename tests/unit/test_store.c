@@ -105,7 +105,7 @@ test_create(void)
 	CHECK_STR(query(db, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
 	    "customers,events,identities,links,messages,orders,rotations,"
-	    "schema_history,surveys,taken,tickets");
+	    "schema_history,sla,sla_marks,sla_tickets,surveys,taken,tickets");
 	/* A new store records every version it went through, by whom. */
 	{
 		char want[96];
