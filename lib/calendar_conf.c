@@ -356,7 +356,7 @@ holiday(struct build *b, const struct csm_conf_entry *e, struct csm_err *err)
 	const char *v = e->value, *dots = strstr(v, "..");
 	size_t n1 = dots ? (size_t)(dots - v) : strlen(v);
 	int64_t d1 = 0, d2 = 0;
-	int k1, k2, m1, m2, dd1, dd2, i;
+	int k1, k2, m1 = 0, m2 = 0, dd1 = 0, dd2 = 0, i;
 	char buf[ESC];
 
 	k1 = parse_date(v, n1, 1, &d1, &m1, &dd1);
