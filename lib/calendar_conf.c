@@ -655,7 +655,7 @@ holidays(struct build *b, const struct csm_conf_entry *e,
 				o--;
 			pos = l < len ? l + 1 : l;
 			line += l < len;
-			if (pos < len && (text[pos] == ' ' || text[pos] == '\t'))
+			if (pos < len && isblank_(text[pos]))
 				pos++;
 			else
 				break;
