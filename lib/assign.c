@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "rules.h"
 
 static const char *const agent_keys[] = {
@@ -147,15 +148,8 @@ static int
 agent_shift(struct agent *a, const struct csm_conf *conf,
     const struct csm_conf_entry *e, struct csm_err *err)
 {
-	struct csm_err cerr;
-
 	csm_cal_free(a->shift);
-	if ((a->shift = csm_cal_new(conf, e->value, &cerr)) != NULL)
-		return 0;
-	if (cerr.code == CSM_ECONFIG && strncmp(cerr.msg, "no [calendar",
-	    12) == 0)
-		return csm_conf_error(e, err, "shift: %s", cerr.msg);
-	return csm_err_set(err, cerr.code, "%s", cerr.msg);
+	return (a->shift = cal_named_by(conf, e, err)) != NULL ? 0 : -1;
 }
 
 /* Whether an agent with a shift calendar is on it at now. */

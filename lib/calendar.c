@@ -46,15 +46,7 @@ struct walk {
 	struct iv		 iv[MAXIV];
 };
 
-static int64_t
-fdiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if (a % b != 0 && (a < 0) != (b < 0))
-		q--;
-	return q;
-}
+#define fdiv csm_fdiv
 
 /* 0 = Sunday. */
 static int
@@ -151,44 +143,38 @@ holiday(const struct csm_cal *c, int64_t d)
 	return off_day(c, d) && workday(c, d) == NULL;
 }
 
-/* The ranges that open on day d (borrowed from c), *n their count. */
+/*
+ * The ranges that open on day d (borrowed from c), *n their count:
+ * merged, or with raw as written (see csm_cal.raw).
+ */
 static const struct cal_range *
-own(const struct csm_cal *c, int64_t d, size_t *n)
+own(const struct csm_cal *c, int64_t d, int raw, size_t *n)
 {
 	const struct cal_work *w = workday(c, d);
 	int wd;
 
 	if (w != NULL) {
-		*n = w->n;
-		return w->r;
+		*n = raw ? w->nraw : w->n;
+		return raw ? w->raw : w->r;
 	}
 	if (off_day(c, d)) {
 		*n = 0;
 		return NULL;
 	}
 	wd = weekday(d);
-	*n = c->nweek[wd];
-	return c->week[wd];
+	*n = raw ? c->nraw[wd] : c->nweek[wd];
+	return raw ? c->raw[wd] : c->week[wd];
 }
 
-/* The same ranges as written, unmerged (see csm_cal.raw). */
-static const struct cal_range *
-own_raw(const struct csm_cal *c, int64_t d, size_t *n)
+/* The day of bit i of csm_cal.annual in year y (days since 1970). */
+static int64_t
+yday_date(int y, int i)
 {
-	const struct cal_work *w = workday(c, d);
-	int wd;
+	int m;
 
-	if (w != NULL) {
-		*n = w->nraw;
-		return w->raw;
-	}
-	if (off_day(c, d)) {
-		*n = 0;
-		return NULL;
-	}
-	wd = weekday(d);
-	*n = c->nraw[wd];
-	return c->raw[wd];
+	for (m = 1; mstart[m] <= i; m++)
+		continue;
+	return csm_days_from_civil(y, m, i - mstart[m - 1] + 1);
 }
 
 /* The first MM-DD holiday on or after day d, or NOTIME.  Nine years
@@ -210,10 +196,7 @@ next_annual(const struct csm_cal *c, int64_t d)
 			}
 			if (!annual_bit(c, i) || (i == 59 && !isleap(y)))
 				continue;
-			for (m = 1; mstart[m] <= i; m++)
-				;
-			return csm_days_from_civil(y, m, i - mstart[m - 1] +
-			    1);
+			return yday_date(y, i);
 		}
 	}
 	return NOTIME;
@@ -231,10 +214,7 @@ next_unannual(const struct csm_cal *c, int64_t d)
 		for (; i < 366; i++) {
 			if (annual_bit(c, i) || (i == 59 && !isleap(y)))
 				continue;
-			for (m = 1; mstart[m] <= i; m++)
-				;
-			return csm_days_from_civil(y, m, i - mstart[m - 1] +
-			    1);
+			return yday_date(y, i);
 		}
 	return NOTIME;
 }
@@ -403,7 +383,7 @@ day_iv(struct walk *w, int64_t d)
 	int fast;
 
 	w->n = 0;
-	r = own(w->c, d, &n);
+	r = own(w->c, d, 0, &n);
 	if (n == 0)
 		return 0;
 	if (n > MAXIV)
@@ -414,7 +394,7 @@ day_iv(struct walk *w, int64_t d)
 	/* Across a DST change each range as written is an interval of
 	 * its own, merged below. */
 	if (fast != 1)
-		r = own_raw(w->c, d, &n);
+		r = own(w->c, d, 1, &n);
 	if (n > MAXIV)
 		n = MAXIV;
 	for (i = 0; i < n; i++)

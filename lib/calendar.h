@@ -65,6 +65,11 @@ struct csm_cal {
 						 * tile time at any offset */
 };
 
+/* The calendar entry e names ("calendar = x", "shift = x"): new, or
+ * NULL with err, naming e's place when conf has no such calendar. */
+struct csm_cal *cal_named_by(const struct csm_conf *conf,
+    const struct csm_conf_entry *e, struct csm_err *err);
+
 /* The bit of month m, day d in csm_cal.annual (0 .. 365, Feb 29 = 59). */
 int csm_cal_yday(int m, int d);
 /* Sorts and merges ranges in place; returns the new count. */

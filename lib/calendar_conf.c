@@ -877,3 +877,21 @@ csm_cal_new(const struct csm_conf *conf, const char *name,
 	}
 	return b.c;
 }
+
+/* The calendar an entry names (calendar.h). */
+struct csm_cal *
+cal_named_by(const struct csm_conf *conf, const struct csm_conf_entry *e,
+    struct csm_err *err)
+{
+	struct csm_cal *c;
+	struct csm_err cerr;
+
+	if ((c = csm_cal_new(conf, e->value, &cerr)) != NULL)
+		return c;
+	if (cerr.code == CSM_ECONFIG && strncmp(cerr.msg, "no [calendar",
+	    12) == 0)
+		csm_conf_error(e, err, "%s: %s", e->key, cerr.msg);
+	else
+		csm_err_set(err, cerr.code, "%s", cerr.msg);
+	return NULL;
+}

@@ -66,6 +66,9 @@ int csm_expr_names(const struct csm_expr *e,
 /* PRAGMA data_version: it moves when another connection commits. */
 int csm_store_data_version(struct csm_store *st);
 
+/* a / b rounded toward minus infinity (b > 0): days of an instant. */
+int64_t csm_fdiv(int64_t a, int64_t b);
+
 /* Binds s (NULL binds NULL). */
 int csm_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

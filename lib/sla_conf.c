@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "internal.h"
 #include "sla.h"
 
@@ -251,7 +252,6 @@ calendar(struct csm_sla *s, const struct csm_conf *conf,
     struct csm_err *err)
 {
 	size_t i;
-	struct csm_err cerr;
 
 	for (i = 0; i < s->npol; i++)
 		if (s->pol[i].cal != NULL &&
@@ -259,12 +259,7 @@ calendar(struct csm_sla *s, const struct csm_conf *conf,
 			p->cal = s->pol[i].cal;
 			return 0;
 		}
-	if ((p->cal = csm_cal_new(conf, e->value, &cerr)) != NULL)
-		return 0;
-	if (cerr.code == CSM_ECONFIG && strncmp(cerr.msg, "no [calendar",
-	    12) == 0)
-		return csm_conf_error(e, err, "calendar: %s", cerr.msg);
-	return csm_err_set(err, cerr.code, "%s", cerr.msg);
+	return (p->cal = cal_named_by(conf, e, err)) != NULL ? 0 : -1;
 }
 
 /* One entry of a policy; seen[] catches keys given twice. */

@@ -69,8 +69,9 @@ struct csm_tz {
 	struct posix	 foot;
 };
 
-static int64_t
-fdiv(int64_t a, int64_t b)
+/* a / b rounded toward minus infinity (internal.h). */
+int64_t
+csm_fdiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 
@@ -78,6 +79,8 @@ fdiv(int64_t a, int64_t b)
 		q--;
 	return q;
 }
+
+#define fdiv csm_fdiv
 
 static int64_t
 fmod64(int64_t a, int64_t b)
