@@ -268,15 +268,12 @@ clock_json(const struct sla_policy *p, const struct sla_clock *c,
 	return o;
 }
 
-/* FNV-1a of an integer and of a string. */
+/* A 64-bit mix of an integer, and FNV-1a of a string. */
 static uint64_t
 mix(uint64_t h, int64_t v)
 {
-	int k;
-
-	for (k = 0; k < 8; k++, v >>= 8)
-		h = (h ^ (uint64_t)(v & 0xff)) * 1099511628211ULL;
-	return h;
+	h = (h ^ (uint64_t)v) * 0x9e3779b97f4a7c15ULL;
+	return h ^ h >> 29;
 }
 
 static uint64_t

@@ -166,7 +166,7 @@ static void
 walk(struct sla_clock *c, const struct csm_cal *cal, unsigned pause,
     const struct sla_hist *h, int64_t now, sla_span_fn span, void *arg)
 {
-	int64_t limit = c->stop ? c->stop : now, a, b, w, rest;
+	int64_t limit = c->stop ? c->stop : now, a, b, w, rest, from, base;
 	size_t i, k;
 	int st = CSM_ST_NEW, active = 0, counted;
 
@@ -206,19 +206,31 @@ walk(struct sla_clock *c, const struct csm_cal *cal, unsigned pause,
 		if (c->lv[k].at >= limit)
 			c->lv[k].at = 0;
 	c->breached = c->due = c->next = 0;
+	from = limit;
+	base = c->elapsed;
 	for (k = 0; k < c->nlv; k++) {
 		if (c->lv[k].kind == LV_BREACH && c->lv[k].at != 0)
 			c->breached = c->due = c->lv[k].at;
 		if (c->lv[k].at != 0 || (!active && !c->stop))
 			continue;
 		/* Not reached: when it will be, if the clock keeps running
-		 * (a met clock: when it would have been). */
-		rest = c->lv[k].tau - c->elapsed;
-		w = csm_cal_due(cal, limit, rest > 0 ? rest : 0);
+		 * (a met clock: when it would have been).  Only the first
+		 * (the next) and the breach are wanted; the levels are in
+		 * order, so each counts on from the one before. */
+		if (c->next != 0 && c->due != 0)
+			break;
+		rest = c->lv[k].tau - base;
+		w = csm_cal_due(cal, from, rest > 0 ? rest : 0);
+		if (w == CSM_CAL_NEVER)
+			break;
+		from = w;
+		base = c->lv[k].tau > base ? c->lv[k].tau : base;
 		if (c->lv[k].kind == LV_BREACH)
 			c->due = w;
-		if (!c->stop && (c->next == 0 || w < c->next))
+		if (!c->stop && c->next == 0)
 			c->next = w;
+		if (c->stop && c->due != 0)
+			break;
 	}
 	if (c->stop || c->since == 0) {
 		c->since = c->stop ? c->stop : c->start;
