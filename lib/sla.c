@@ -337,13 +337,14 @@ kept(struct csm_desk *d, int64_t id, int64_t *dig, int64_t *fired,
 }
 
 /*
- * Keeps the clocks of ticket id (none: forgets them), their digest, the
+ * Keeps the clocks of ticket id (none: forgets them; had: it has some
+ * kept already, to be replaced), their digest, the
  * digest last fired (-1: never) and when the ticket is to be looked at
  * again: its next level, or future, when the first of its history after
  * now (its creation, a status change, a message) comes.
  */
 static int
-keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
+keep(struct csm_desk *d, int64_t id, int had, const struct sla_policy *p,
     const struct sla_clock *c, int n, int64_t future, int64_t dig,
     int64_t fired, struct csm_err *err)
 {
@@ -351,12 +352,16 @@ keep(struct csm_desk *d, int64_t id, const struct sla_policy *p,
 	int64_t next = future;
 	int i;
 
-	if ((q = csm_store_stmt(d->st, "DELETE FROM sla WHERE ticket = ?1",
-	    err)) == NULL)
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	if (csm_store_done(d->st, q, err) < 0)
-		return -1;
+	/* A ticket with nothing kept yet has no rows to replace. */
+	if (had) {
+		q = csm_store_stmt(d->st, "DELETE FROM sla WHERE ticket = ?1",
+		    err);
+		if (q == NULL)
+			return -1;
+		sqlite3_bind_int64(q, 1, id);
+		if (csm_store_done(d->st, q, err) < 0)
+			return -1;
+	}
 	for (i = 0; i < n; i++) {
 		q = csm_store_stmt(d->st, "INSERT INTO sla (ticket, target, "
 		    "cycle, policy, calendar, start, target_secs, due, state, "
@@ -738,8 +743,9 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		old = -1;	/* the actions changed it: keep anew */
 	}
 	if ((flags & CSM_SLA_KEEP) && (moved || !have || old != dig) &&
-	    (n > 0 || have || future) && keep(d, csm_ticket_id(t), p, c, n,
-	    future, dig, fired, err) < 0)
+	    (n > 0 || have || future) && keep(d, csm_ticket_id(t), have ||
+	    !(flags & (CSM_SLA_KEEP | CSM_SLA_FIRE)), p, c, n, future, dig,
+	    fired, err) < 0)
 		goto fail;
 	if (clocks != NULL) {
 		if ((*clocks = json_array()) == NULL)
@@ -947,7 +953,12 @@ csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now, int all,
 	    "coalesce(max(id), 0) + ?1 FROM messages", &top[2], err) < 0)
 		goto fail;
 	if (all) {
-		if (sweep_all(s, d, now, batch, h, stats, &commits, err) < 0)
+		/* Every ticket: checkpoints in the background, as a long
+		 * ingest has them. */
+		if (csm_store_bulk_begin(d->st, err) < 0)
+			goto fail;
+		rc = sweep_all(s, d, now, batch, h, stats, &commits, err);
+		if (rc < 0)
 			goto fail;
 	} else if (candidates(d, now, mk, &ids, err) < 0)
 		goto fail;
@@ -980,10 +991,12 @@ csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now, int all,
 	if (mark_set(d, "policies", (int64_t)s->fingerprint, err) < 0 ||
 	    csm_store_commit(d->st, err) < 0)
 		goto fail;
+	csm_store_bulk_end(d->st);
 	free(ids.v);
 	return 0;
 fail:
 	csm_store_rollback(d->st);
+	csm_store_bulk_end(d->st);
 	free(ids.v);
 	return -1;
 }

@@ -201,7 +201,7 @@ static const char *const migrations[] = {
 	 * its clocks read it; and the marks of what the sweeps have
 	 * seen (the last ticket, event and message; the policies). */
 	"CREATE TABLE sla ("
-	"  ticket INTEGER NOT NULL REFERENCES tickets(id),"
+	"  ticket INTEGER NOT NULL,"
 	"  target TEXT NOT NULL,"
 	"  cycle INTEGER NOT NULL,"
 	"  policy TEXT NOT NULL,"
@@ -217,7 +217,7 @@ static const char *const migrations[] = {
 	"  paused INTEGER NOT NULL,"
 	"  PRIMARY KEY (ticket, target, cycle)) WITHOUT ROWID;"
 	"CREATE TABLE sla_tickets ("
-	"  ticket INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	"  ticket INTEGER PRIMARY KEY,"
 	"  digest INTEGER NOT NULL,"
 	"  fired INTEGER,"
 	"  next_at INTEGER);"
