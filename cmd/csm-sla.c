@@ -52,7 +52,7 @@ static const char usage_text[] =
 "  -o, --output FORMAT   jsonl, csv, tsv or table (default: table on a\n"
 "                        terminal, else jsonl)\n"
 "      --color WHEN      auto, always or never\n"
-"  -q, --quiet           no summary of the sweep on stderr\n"
+"  -q, --quiet           no summary of the sweep and no warnings on stderr\n"
 "      --check           check the configuration and exit\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n";
@@ -919,6 +919,9 @@ main(int argc, char **argv)
 		s.cal = cal;
 	} else if ((s.sla = csm_sla_new(conf, model, s.rules, &err)) == NULL)
 		cmd_die_err(&err);
+	else if (csm_sla_count(s.sla) == 0 && !s.quiet)
+		cmd_warn("warning: the configuration has no [sla] policy: no "
+		    "ticket has clocks (see csm.conf(5))");
 	if (where_src != NULL && (where = csm_expr_parse(where_src,
 	    &err)) == NULL)
 		cmd_usage_error("--where: column %ld: %s", err.col, err.msg);

@@ -71,6 +71,19 @@ message() {
 	run2 sla --check
 	[ "$status" -eq 0 ]
 	[ -z "$out$err" ]
+	# No policy: said once, on stderr; -q silences it.
+	run2 csm-sla --db "$DB" -c "$CONF" status -o jsonl
+	[ "$status" -eq 66 ]
+	printf '{"type":"ticket","source":"web","source_id":"1","created_at":"2026-11-23T09:00:00+08:00"}\n' | ingest >/dev/null
+	run2 csm-sla --db "$DB" -c "$TMP/none.conf" sweep </dev/null
+	[ "$status" -eq 66 ]
+	: >"$TMP/empty.conf"
+	run2 csm-sla --db "$DB" -c "$TMP/empty.conf" sweep
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+	[ "$err" = "csm-sla: warning: the configuration has no [sla] policy: no ticket has clocks (see csm.conf(5))" ]
+	run2 csm-sla --db "$DB" -c "$TMP/empty.conf" sweep -q
+	[ -z "$out$err" ]
 	run2 sla due
 	[ "$status" -eq 64 ]
 	[[ "$err" == *"due: --calendar NAME is needed"* ]]
