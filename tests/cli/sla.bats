@@ -406,6 +406,34 @@ message() {
 	[ "$status" -eq 66 ]
 }
 
+@test "CRLF input and '-' read stdin; emoji and CJK subjects in a status table keep their columns" {
+	sla_conf
+	printf '{"start":"2026-11-23T09:00:00+08:00","seconds":60}\r\n{"start":"2026-11-23T09:00:00+08:00","duration":"2h"}\r\n' >"$TMP/crlf.jsonl"
+	run2 sh -c "csm-sla -c '$CONF' due --calendar office - <'$TMP/crlf.jsonl'"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$out" | jq -r .due | tr '\n' ' ')" = "2026-11-23T09:01:00+08:00 2026-11-23T11:00:00+08:00 " ]
+	run2 sla due --calendar office - - <"$TMP/crlf.jsonl"
+	[ "$status" -eq 64 ]
+	printf '{"type":"ticket","source":"web","source_id":"e1","subject":"😀😀 退款","phone":"13800003333","created_at":"2026-11-23T09:00:00+08:00"}\n{"type":"ticket","source":"web","source_id":"e2","subject":"plain","phone":"13800004444","created_at":"2026-11-23T09:00:00+08:00"}\n' | ingest >/dev/null
+	run2 script -qec "csm-sla --db '$DB' -c '$CONF' status --now 2026-11-23T10:00:00+08:00 --color never" /dev/null
+	[ "$status" -eq 0 ]
+	# The subject column starts at the same display column on every
+	# line, emoji and CJK counted two wide.
+	printf '%s\n' "$out" | tr -d '\r' >"$TMP/table"
+	run2 python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l]
+col = width(lines[0][:lines[0].index("subject")])
+for l in lines[1:]:
+    for subj in ("plain", "\U0001F600"):
+        if subj in l:
+            print(width(l[:l.index(subj)]) == col)
+' "$TMP/table"
+	[ "$out" = "$(printf 'True\nTrue\nTrue\nTrue')" ]
+}
+
 @test "hostile input: control characters, a 1 MB field, invalid UTF-8 in a record and in a name" {
 	sla_conf
 	big=$(repeat x 1048576)
