@@ -233,8 +233,7 @@ jtime(const struct csm_cal *cal, int64_t t)
 
 /* The record of a clock, as status and the filter print it. */
 static json_t *
-clock_json(const struct sla_policy *p, const struct sla_clock *c,
-    int64_t now)
+clock_json(const struct sla_policy *p, const struct sla_clock *c)
 {
 	json_t *o = json_object();
 	char ref[24];
@@ -264,7 +263,6 @@ clock_json(const struct sla_policy *p, const struct sla_clock *c,
 	if (c->breached)
 		json_object_set_new(o, "breached_at", jtime(p->cal,
 		    c->breached));
-	(void)now;
 	return o;
 }
 
@@ -505,10 +503,8 @@ static int
 open_now(const struct csm_ticket *t)
 {
 	const struct trow *row = desk_ticket_row(t);
-	int st = row->s[TC_STATUS] ? csm_status_parse(row->s[TC_STATUS]) : -1;
 
-	return row->i[TC_MERGED_INTO] == 0 && st != CSM_ST_RESOLVED &&
-	    st != CSM_ST_CLOSED;
+	return row->i[TC_MERGED_INTO] == 0 && !is_done(row->s[TC_STATUS]);
 }
 
 /* Records each level reached once; *acted says whether actions ran. */
@@ -751,8 +747,8 @@ csm_sla_ticket(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		if ((*clocks = json_array()) == NULL)
 			goto nomem;
 		for (i = 0; i < n; i++)
-			if (json_array_append_new(*clocks, clock_json(p, &c[i],
-			    now)) < 0)
+			if (json_array_append_new(*clocks,
+			    clock_json(p, &c[i])) < 0)
 				goto nomem;
 	}
 	free(hist.steps);

@@ -21,7 +21,11 @@ const char *const sla_prio_names[NPRIO] = {
 };
 const char *const sla_level_names[3] = {"warn", "breach", "escalate"};
 
-static const char *const keys[] = {
+/* The keys of [sla], in the order of their names below. */
+enum { K_WHEN, K_CALENDAR, K_FIRST, K_NEXT, K_RESOLUTION, K_PAUSE,
+	K_FIRST_PAUSE, K_NEXT_PAUSE, K_RESOLUTION_PAUSE, K_WARN, K_ESCALATE,
+	K_ON_WARN, K_ON_BREACH, K_ON_ESCALATE, K_DESCRIPTION, NKEYS };
+static const char *const keys[NKEYS + 1] = {
 	"when", "calendar", "first_response", "next_response", "resolution",
 	"pause", "first_response_pause", "next_response_pause",
 	"resolution_pause", "warn", "escalate", "on_warn", "on_breach",
@@ -262,6 +266,26 @@ calendar(struct csm_sla *s, const struct csm_conf *conf,
 	return (p->cal = cal_named_by(conf, e, err)) != NULL ? 0 : -1;
 }
 
+/* when = EXPR; an equality it needs is kept to read from the row. */
+static int
+parse_when(const struct csm_conf_entry *e, struct sla_policy *p,
+    struct csm_err *err)
+{
+	const char *field, *value;
+	struct csm_err xerr;
+
+	if ((p->when = csm_expr_parse(e->value, &xerr)) != NULL) {
+		if (csm_expr_needs_equal(p->when, &field, &value) &&
+		    (p->keycol = desk_text_col(field)) >= 0)
+			p->keyvalue = value;
+		return 0;
+	}
+	if (xerr.code != CSM_EDATA)
+		return csm_err_set(err, xerr.code, "%s", xerr.msg);
+	return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: when: %s", e->file,
+	    e->line, e->col + xerr.col - 1, xerr.msg);
+}
+
 /* One entry of a policy; seen[] catches keys given twice. */
 static int
 entry(struct csm_sla *s, const struct csm_conf *conf, struct sla_policy *p,
@@ -269,67 +293,46 @@ entry(struct csm_sla *s, const struct csm_conf *conf, struct sla_policy *p,
     struct csm_err *err)
 {
 	size_t k;
-	int t;
-	struct csm_err xerr;
 
 	for (k = 0; keys[k] != NULL; k++)
 		if (strcmp(e->key, keys[k]) == 0)
 			break;
 	if (keys[k] == NULL)
 		return csm_conf_unknown_key(e, keys, err);
-	if (strcmp(e->key, "warn") == 0)
+	if (k == K_WARN)
 		return parse_warn(e, p, err);
-	if (strcmp(e->key, "escalate") == 0)
+	if (k == K_ESCALATE)
 		return parse_escalate(e, p, err);
 	if (seen[k] != NULL)
 		return csm_conf_error(e, err, "'%s' in [sla \"%s\"] is set "
 		    "twice (first at %s:%ld)", e->key, p->name,
 		    seen[k]->file, seen[k]->line);
 	seen[k] = e;
-	if (strcmp(e->key, "when") == 0) {
-		const char *field, *value;
-
-		if ((p->when = csm_expr_parse(e->value, &xerr)) != NULL) {
-			if (csm_expr_needs_equal(p->when, &field, &value) &&
-			    (p->keycol = desk_text_col(field)) >= 0)
-				p->keyvalue = value;
-			return 0;
-		}
-		if (xerr.code != CSM_EDATA)
-			return csm_err_set(err, xerr.code, "%s", xerr.msg);
-		return csm_err_set(err, CSM_ECONFIG, "%s:%ld:%ld: when: %s",
-		    e->file, e->line, e->col + xerr.col - 1, xerr.msg);
-	}
-	if (strcmp(e->key, "calendar") == 0)
+	switch (k) {
+	case K_WHEN:
+		return parse_when(e, p, err);
+	case K_CALENDAR:
 		return calendar(s, conf, e, p, err);
-	if (strcmp(e->key, "description") == 0)
-		return 0;
-	if (strcmp(e->key, "on_warn") == 0)
-		return parse_acts(s, e, &p->on[LV_WARN], err);
-	if (strcmp(e->key, "on_breach") == 0)
-		return parse_acts(s, e, &p->on[LV_BREACH], err);
-	if (strcmp(e->key, "on_escalate") == 0)
-		return parse_acts(s, e, &p->on[LV_ESCALATE], err);
-	if (strcmp(e->key, "pause") == 0) {
-		if (seen[8] != NULL)
+	case K_FIRST:
+	case K_NEXT:
+	case K_RESOLUTION:
+		return parse_target(e, &p->t[k - K_FIRST], err);
+	case K_PAUSE:
+	case K_RESOLUTION_PAUSE:
+		if (seen[K_PAUSE] != NULL && seen[K_RESOLUTION_PAUSE] != NULL)
 			return csm_conf_error(e, err, "'pause' and "
 			    "'resolution_pause' say the same");
 		return parse_pause(e, &p->t[SLA_RESOLUTION].pause, err);
+	case K_FIRST_PAUSE:
+	case K_NEXT_PAUSE:
+		return parse_pause(e, &p->t[k - K_FIRST_PAUSE].pause, err);
+	case K_ON_WARN:
+	case K_ON_BREACH:
+	case K_ON_ESCALATE:
+		return parse_acts(s, e, &p->on[k - K_ON_WARN], err);
+	default:
+		return 0;	/* description */
 	}
-	for (t = 0; t < SLA_NTARGETS; t++) {
-		size_t l = strlen(sla_target_names[t]);
-
-		if (strcmp(e->key, sla_target_names[t]) == 0)
-			return parse_target(e, &p->t[t], err);
-		if (strncmp(e->key, sla_target_names[t], l) == 0 &&
-		    strcmp(e->key + l, "_pause") == 0) {
-			if (t == SLA_RESOLUTION && seen[5] != NULL)
-				return csm_conf_error(e, err, "'pause' and "
-				    "'resolution_pause' say the same");
-			return parse_pause(e, &p->t[t].pause, err);
-		}
-	}
-	return 0;
 }
 
 /* FNV-1a over the text of what decides the clocks. */
@@ -476,14 +479,13 @@ check_names(const struct csm_sla *s, const struct sla_policy *p,
 	size_t k, key, i;
 
 	for (k = 0; k < 3; k++) {
-		for (key = 0; strcmp(keys[key], on[k]) != 0; key++)
-			continue;
+		key = K_ON_WARN + k;
 		if (p->on[k].n > 0 && s->rules == NULL)
 			return csm_err_set(err, CSM_EINTERNAL, "sla: actions "
 			    "without rules");
 		c = (struct names_check){"sla", p->name, p->file,
-		    CSM_ON_TIME, k == 0 ? p->when : NULL, seen[0] ?
-		    seen[0]->line : p->line, on[k], p->on[k].acts, p->on[k].n,
+		    CSM_ON_TIME, k == 0 ? p->when : NULL, seen[K_WHEN] ?
+		    seen[K_WHEN]->line : p->line, on[k], p->on[k].acts, p->on[k].n,
 		    seen[key] ? seen[key]->line : p->line};
 		if (seen[key] != NULL)
 			c.file = seen[key]->file;
@@ -505,8 +507,7 @@ sla_conf(struct csm_sla *s, const struct csm_conf *conf,
     struct csm_err *err)
 {
 	const struct csm_conf_section *secs;
-	const struct csm_conf_entry *ents, *seen[sizeof(keys) /
-	    sizeof(keys[0])];
+	const struct csm_conf_entry *ents, *seen[NKEYS];
 	struct sla_policy *p;
 	size_t ns, ne, i, j;
 	uint64_t h = 1469598103934665603ULL;
