@@ -27,10 +27,10 @@ SANITIZE ?=
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
 	-Wwrite-strings -Wvla -Wformat=2 -Wcast-qual -Wundef -fno-common
-PKGS = sqlite3 jansson libpcre2-8
+PKGS = sqlite3 jansson libpcre2-8 xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	echo -lsqlite3 -ljansson -lpcre2-8)
+	echo -lsqlite3 -ljansson -lpcre2-8 -lxlsxwriter -lz)
 CSV_LIBS ?= -lcsv
 SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all)

@@ -1189,4 +1189,31 @@ int csm_expr_explain(const struct csm_expr *e, const json_t *rec,
     const struct csm_expr_ctx *ctx, char *buf, size_t n,
     struct csm_err *err);
 
+/*
+ * Reports: workbooks for csm-report.
+ */
+
+/*
+ * Writes book (borrowed during the call) to fp as an .xlsx workbook:
+ * {"sheets": [{"name": "Report", "columns": [{"name": "category",
+ * "type": "string"}, ...], "rows": [[value, ...], ...]}, ...]}.  A column's
+ * type is "string" (the default), "int", "number", "percent" (87.5 is
+ * written as 87.5%), "seconds" (a count of seconds, "#,##0"), "time" (an
+ * RFC 3339 string, written as an Excel date and time in the wall-clock
+ * time it shows) or "bool".  null is an empty cell, and a value whose
+ * JSON type does not fit its column is written as text, as is an integer
+ * of more than 15 digits (Excel would round it).  Each sheet has a bold,
+ * frozen header row with a filter, and columns as wide as their content
+ * (at most 60).  Sheet names are made ones Excel takes ([]:*?/\ become
+ * '_', cut to 31 characters, " (2)" after a repeated name) and text is
+ * cut to 32,767 characters, on character boundaries.
+ *
+ * The workbook is built in a temporary file of $TMPDIR (else /tmp),
+ * removed before returning, then copied to fp, which is flushed; so fp
+ * may be a pipe.  Returns 0, or -1 with err: CSM_EDATA naming what is
+ * malformed in book (nothing was written), CSM_EIO for a read or write
+ * error, CSM_EINTERNAL for an error of libxlsxwriter or out of memory.
+ */
+int csm_xlsx_write(FILE *fp, const json_t *book, struct csm_err *err);
+
 #endif /* CSM_H */
