@@ -273,11 +273,44 @@ widen(size_t *width, size_t w)
 		*width = w;
 }
 
+/* Whether s[i..len) starts like "_x0041_", which Excel reads as the
+ * character U+0041 unless its '_' is written "_x005F_". */
+static int
+is_xescape(const char *s, size_t i, size_t len)
+{
+	size_t k;
+
+	if (len - i < 7 || s[i] != '_' || s[i + 1] != 'x' || s[i + 6] != '_')
+		return 0;
+	for (k = i + 2; k < i + 6; k++)
+		if (strchr("0123456789abcdefABCDEF", s[k]) == NULL ||
+		    s[k] == '\0')
+			return 0;
+	return 1;
+}
+
+/* Whether the cell text s[0..len) needs a copy: a NUL or an "_xHHHH_". */
+static int
+needs_copy(const char *s, size_t len)
+{
+	const char *p = s;
+
+	if (memchr(s, '\0', len) != NULL)
+		return 1;
+	while ((p = memchr(p, '_', len - (size_t)(p - s))) != NULL) {
+		if (is_xescape(s, (size_t)(p - s), len))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /*
  * The text of a cell for s[0..len) (NUL-terminated at len): s itself,
- * or a copy in x->buf (borrowed until the next call) cut to CELL_MAX and
- * without NUL characters, which a C string cannot hold.  NULL when out
- * of memory.
+ * or a copy in x->buf (borrowed until the next call) cut to CELL_MAX
+ * (before escaping, as Excel counts), without NUL characters, which a C
+ * string cannot hold, and with "_xHHHH_" escaped.  NULL when out of
+ * memory.
  */
 static const char *
 cell_text(struct xl *x, const char *s, size_t len, size_t *outlen)
@@ -285,19 +318,26 @@ cell_text(struct xl *x, const char *s, size_t len, size_t *outlen)
 	size_t fit = u16_fit(s, len, CELL_MAX), i, n = 0;
 	char *p;
 
-	if (fit == len && memchr(s, '\0', len) == NULL) {
+	if (fit == len && !needs_copy(s, len)) {
 		*outlen = len;
 		return s;
 	}
-	if (fit + 1 > x->cap) {
-		if ((p = realloc(x->buf, fit + 1)) == NULL)
+	/* An escape adds 6 bytes to 7: the copy is less than twice s. */
+	if (2 * fit + 1 > x->cap) {
+		if ((p = realloc(x->buf, 2 * fit + 1)) == NULL)
 			return NULL;
 		x->buf = p;
-		x->cap = fit + 1;
+		x->cap = 2 * fit + 1;
 	}
-	for (i = 0; i < fit; i++)
-		if (s[i] != '\0')
-			x->buf[n++] = s[i];
+	for (i = 0; i < fit; i++) {
+		if (s[i] == '\0')
+			continue;
+		if (is_xescape(s, i, fit)) {
+			memcpy(x->buf + n, "_x005F", 6);
+			n += 6;
+		}
+		x->buf[n++] = s[i];
+	}
 	x->buf[n] = '\0';
 	*outlen = n;
 	return x->buf;
