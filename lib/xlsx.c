@@ -235,7 +235,7 @@ add_sheet(struct xl *x, const char *name, size_t no, lxw_error *le)
 	    LXW_ERROR_SHEETNAME_ALREADY_USED; k++) {
 		n = snprintf(sfx, sizeof(sfx), " (%zu)", k);
 		sheet_name(name, no, (size_t)n, buf);
-		strcat(buf, sfx);
+		memcpy(buf + strlen(buf), sfx, (size_t)n + 1);
 	}
 	if (*le != LXW_NO_ERROR)
 		return NULL;

@@ -213,7 +213,7 @@ test_write(void)
 	struct csm_err err;
 	json_t *book = test_book();
 	char *out = NULL, *wb, *s1, *s2, *s5, *sst, cjk[128];
-	size_t n = 0, i;
+	size_t n = 0, i, k;
 	int rc;
 
 	CHECK(book != NULL);
@@ -239,10 +239,10 @@ test_write(void)
 	CHECK(strstr(wb, "name=\"a_b_c___x_\"") != NULL);
 	CHECK(strstr(wb, "name=\"report (2)\"") != NULL);
 	CHECK(strstr(wb, "name=\"Sheet4\"") != NULL);
-	strcpy(cjk, "name=\"");
+	k = (size_t)snprintf(cjk, sizeof(cjk), "name=\"");
 	for (i = 0; i < 31; i++)
-		strcat(cjk, HAN);
-	strcat(cjk, "\"");
+		k += (size_t)snprintf(cjk + k, sizeof(cjk) - k, HAN);
+	snprintf(cjk + k, sizeof(cjk) - k, "\"");
 	CHECK(strstr(wb, cjk) != NULL);
 
 	/* Header: frozen, filtered. */
