@@ -1189,4 +1189,19 @@ int csm_expr_explain(const struct csm_expr *e, const json_t *rec,
     const struct csm_expr_ctx *ctx, char *buf, size_t n,
     struct csm_err *err);
 
+/*
+ * Reports.
+ */
+
+/*
+ * Writes the dashboard dash (borrowed; the "Dashboard JSON" of
+ * csm-report) to fp as one self-contained HTML5 document: UTF-8, inline
+ * CSS and inline SVG charts, no script, no URL, no web font, readable in
+ * a mail client.  Every string of dash is escaped; a missing, empty or
+ * null part gives its panel a "no data" note.  Returns 0, or -1 with err:
+ * CSM_EDATA when dash is not an object, CSM_EIO when writing or flushing
+ * fp fails (with strerror).
+ */
+int csm_report_html(FILE *fp, const json_t *dash, struct csm_err *err);
+
 #endif /* CSM_H */
