@@ -1190,7 +1190,7 @@ int csm_expr_explain(const struct csm_expr *e, const json_t *rec,
     struct csm_err *err);
 
 /*
- * Reports: workbooks for csm-report.
+ * Reports: workbooks and the dashboard page for csm-report.
  */
 
 /*
@@ -1215,5 +1215,16 @@ int csm_expr_explain(const struct csm_expr *e, const json_t *rec,
  * error, CSM_EINTERNAL for an error of libxlsxwriter or out of memory.
  */
 int csm_xlsx_write(FILE *fp, const json_t *book, struct csm_err *err);
+
+/*
+ * Writes the dashboard dash (borrowed; the "Dashboard JSON" of
+ * csm-report) to fp as one self-contained HTML5 document: UTF-8, inline
+ * CSS and inline SVG charts, no script, no URL, no web font, readable in
+ * a mail client.  Every string of dash is escaped; a missing, empty or
+ * null part gives its panel a "no data" note.  Returns 0, or -1 with err:
+ * CSM_EDATA when dash is not an object, CSM_EIO when writing or flushing
+ * fp fails (with strerror).
+ */
+int csm_report_html(FILE *fp, const json_t *dash, struct csm_err *err);
 
 #endif /* CSM_H */
