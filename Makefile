@@ -39,7 +39,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 LIBS = $(PKG_LIBS) $(CSV_LIBS) -lm
 
-TOOLS = csm csm-ingest csm-route csm-sla
+TOOLS = csm csm-ingest csm-route csm-sla csm-report
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 CMD_OBJ = $(B)/cmd/common.o $(B)/cmd/rejects.o

@@ -945,6 +945,68 @@ int csm_sla_sweep(struct csm_sla *s, struct csm_desk *d, int64_t now,
     struct csm_sla_stats *stats, struct csm_err *err);
 
 /*
+ * Reports (csm-report): metrics by group, the 360-degree views, exports.
+ * They read the store through a desk and never write.  A table is a JSON
+ * object {"columns": [{"name": N, "type": T}, ...], "rows": [[v, ...],
+ * ...]}, T one of "string", "int", "seconds", "percent", "number",
+ * "time" (RFC 3339 text) or "bool", a missing value null: what every
+ * output format (csm_xlsx_write included) is written from.
+ */
+struct csm_report_query {
+	const char		*metrics;	/* "frt,resolution"; NULL: the
+						 * default list */
+	const char		*by;		/* "category,month"; NULL: none */
+	const struct csm_expr	*where;		/* NULL: every ticket */
+	int64_t			 since;		/* INT64_MIN: the beginning */
+	int64_t			 until;		/* the window's end (excluded) */
+	long			 top;		/* 0: every group */
+	const struct csm_cal	*cal;		/* NULL: calendar seconds */
+	const char		*fcr;		/* definition; NULL: one-touch */
+};
+
+/*
+ * The grouped metrics of csm-report(1) over the tickets of d's store:
+ * one row per group, the --by fields then each metric's columns (the
+ * names csm-report(1) documents).  Returns a new table, or NULL with err
+ * (CSM_EUSAGE for an unknown metric or field, naming it; store errors
+ * as they come).
+ */
+json_t *csm_report_metrics(struct csm_desk *d,
+    const struct csm_report_query *q, struct csm_err *err);
+/* The metric names -m knows and the FCR definitions, NULL-terminated
+ * (static). */
+const char *const *csm_report_metric_names(void);
+const char *const *csm_report_fcr_names(void);
+/*
+ * The 360-degree view of the customer key names (C-000007, or any
+ * identity: a phone, an e-mail address, a WeChat id ...), merges
+ * followed, and a ticket's timeline (T-000042 or 42).  Each returns a new
+ * array of named tables [{"name": ..., "columns", "rows"}, ...] (a view's
+ * sections: profile, identities, merges, orders, tickets, surveys,
+ * totals; ticket, sla, timeline), or NULL with err (CSM_EDATA when there
+ * is no such customer or ticket).
+ */
+json_t *csm_report_customer(struct csm_desk *d, const char *key,
+    struct csm_err *err);
+json_t *csm_report_ticket(struct csm_desk *d, const char *ref,
+    struct csm_err *err);
+/* The tables export knows: tickets, messages, events, customers; the
+ * index of name, or -1. */
+int csm_report_export_kind(const char *name);
+/*
+ * Writes every row of table kind that where (NULL: all) matches to w as
+ * records (csm-records(5)), redacted by r unless NULL, flushing as it
+ * goes.  0, or -1 with err (a write error: CSM_EIO, errno in *eno).
+ */
+int csm_report_export(struct csm_desk *d, int kind,
+    const struct csm_expr *where, const struct csm_redactor *r,
+    struct csm_writer *w, int *eno, struct csm_err *err);
+/* The dashboard of q's window (csm-report(1) DASHBOARD, the JSON
+ * csm_report_html draws): new, or NULL with err. */
+json_t *csm_report_dashboard(struct csm_desk *d,
+    const struct csm_report_query *q, struct csm_err *err);
+
+/*
  * Ingest: the one write path for records from outside.  A parser thread
  * reads and checks records while the calling thread applies them to the
  * store in batches, one transaction each, and writes a line per record
