@@ -268,12 +268,16 @@ rgroups_add(struct rgroups *g, const char *const *vals,
     const struct rfacts *f)
 {
 	struct rgroup *r;
-	int i;
+	int i, open = f->open_at_until && (g->sp->want & ((1u << RM_BACKLOG) |
+	    (1u << RM_WORKLOAD)));
 
+	/* A ticket that counts for nothing asked makes no group. */
+	if (!f->in_cohort && !open)
+		return 0;
 	if (encode(&g->scratch, vals, g->sp->nkey) < 0 ||
 	    (r = group_of(g)) == NULL)
 		return -1;
-	if (f->open_at_until) {
+	if (open) {
 		int64_t age = g->until - f->created;
 
 		for (i = 0; i < 4 && age >= backlog_ends[i]; i++)
