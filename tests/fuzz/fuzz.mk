@@ -12,8 +12,9 @@
 # FUZZ_FLAGS adds libFuzzer options (FUZZ_FLAGS=-jobs=2).
 
 FUZZ_TARGETS ?= jsonl csv csv_gbk config expr time text ingest rules \
-	calendar
-FUZZ_ALL = jsonl csv csv_gbk config expr time text ingest rules calendar
+	calendar report
+FUZZ_ALL = jsonl csv csv_gbk config expr time text ingest rules calendar \
+	report
 FUZZ_REPLAYS = $(FUZZ_ALL:%=$(B)/fuzz/replay-%)
 FUZZ_BINS = $(FUZZ_ALL:%=$(B)/fuzz/fuzz-%)
 FUZZ_B = build/fuzz
