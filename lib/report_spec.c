@@ -119,6 +119,9 @@ next_item(const char **p, char *buf, size_t n)
 	*p = e != NULL ? e + 1 : s + strlen(s);
 	if (len == 0 || len >= n)
 		return -1;
+	/* A trailing comma is an empty last item. */
+	if (e != NULL && e[1 + strspn(e + 1, " \t")] == '\0')
+		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return (int)len;
