@@ -45,7 +45,7 @@ struct series {
 struct vchart {
 	const char		*title;	/* <title> and aria-label */
 	const json_t		*rows;	/* array (borrowed) */
-	const char		*xkey;	/* row member naming x; NULL: 1, 2, ... */
+	const char		*xkey;	/* member naming x; NULL: 1, 2 ... */
 	const struct series	*ser;
 	int			 nser;
 	enum unit		 unit;	/* of the y axis */
@@ -55,6 +55,7 @@ struct vchart {
 struct scale {
 	double	top;
 	double	step;
+	int	nstep;	/* top / step */
 };
 
 static const char css[] =
@@ -68,8 +69,9 @@ static const char css[] =
     "h2{font-size:15px;margin:0 0 8px}\n"
     ".meta{color:#5f6670;font-size:13px;margin:0 0 20px}\n"
     ".meta b{color:#1f2329;font-weight:600}\n"
-    ".kpis{display:flex;flex-wrap:wrap;gap:12px;margin:0 0 16px}\n"
-    ".kpi{flex:1 1 140px;background:#fff;border:1px solid #e3e5e8;"
+    ".kpis{display:grid;grid-template-columns:repeat(auto-fill,"
+    "minmax(150px,1fr));gap:12px;margin:0 0 16px}\n"
+    ".kpi{background:#fff;border:1px solid #e3e5e8;"
     "border-radius:8px;padding:10px 14px}\n"
     ".kv{font-size:22px;font-weight:600;white-space:nowrap}\n"
     ".kl{color:#5f6670;font-size:12px}\n"
@@ -87,6 +89,7 @@ static const char css[] =
     ".nodata{color:#8a9099;font-style:italic;text-align:center;"
     "margin:28px 0}\n"
     ".caption{color:#5f6670;font-size:13px;margin:6px 0 0}\n"
+    ".scroll{overflow-x:auto}\n"
     "table.agents{border-collapse:collapse;width:100%;font-size:13px}\n"
     "table.agents th{text-align:right;color:#5f6670;font-weight:600;"
     "border-bottom:1px solid #d0d3d8;padding:6px 8px}\n"
@@ -302,6 +305,20 @@ fmt_value(char *buf, size_t n, double v, enum unit u)
 	}
 }
 
+/* An axis tick: a count of ten thousand or more as "50k", "1.5M". */
+static void
+fmt_tick(char *buf, size_t n, double v, enum unit u)
+{
+	if (u != U_COUNT || v < 1e4)
+		fmt_value(buf, n, v, u);
+	else if (v < 1e6)
+		snprintf(buf, n, "%gk", v / 1e3);
+	else if (v < 1e9)
+		snprintf(buf, n, "%gM", v / 1e6);
+	else
+		snprintf(buf, n, "%gG", v / 1e9);
+}
+
 /* The unit named in a KPI. */
 static enum unit
 unit_of(const json_t *kpi)
@@ -347,7 +364,8 @@ nice_scale(struct scale *sc, double max, enum unit u)
 		if (u == U_COUNT && sc->step < 1)
 			sc->step = 1;
 	}
-	sc->top = ceil((max > 0 ? max : 1) / sc->step - 1e-9) * sc->step;
+	sc->nstep = (int)ceil((max > 0 ? max : 1) / sc->step - 1e-9);
+	sc->top = sc->nstep * sc->step;
 }
 
 /* Opens an inline SVG chart of w x h pixels; title is ours, not escaped. */
@@ -419,27 +437,82 @@ fy(const struct frame *f, double v)
 	return f->top + f->height - v / f->sc.top * f->height;
 }
 
+/* The y grid of a vertical chart, with tick labels in c's unit. */
+static void
+svg_y_axis(FILE *fp, const struct vchart *c, const struct frame *f)
+{
+	char buf[64];
+	double t;
+	int k;
+
+	for (k = 0; k <= f->sc.nstep; k++) {
+		t = k * f->sc.step;
+		fmt_tick(buf, sizeof(buf), t, c->unit);
+		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\">%s</text>\n", f->left,
+		    f->left + f->width, fy(f, t), fy(f, t),
+		    k == 0 ? "#8a9099" : "#eceef1", f->left - 6, fy(f, t) + 4,
+		    buf);
+	}
+}
+
 /*
- * Opens the SVG of a vertical chart and draws its frame: legend, y grid
- * with tick labels, x labels (thinned so that they do not touch), into f.
+ * The x labels of a vertical chart, cut at maxw columns: every few rows
+ * so that they fit, each centred under its slot but inside the chart,
+ * and left out if it would still touch the one before.
+ */
+static void
+svg_x_labels(FILE *fp, const struct vchart *c, const struct frame *f,
+    size_t maxw)
+{
+	size_t n = json_array_size(c->rows), i, every, w;
+	const json_t *xv = NULL;
+	double half, x, right = 0;
+
+	every = (size_t)ceil((double)n * (COL_PX * (double)maxw + 10) /
+	    f->width);
+	for (i = 0; i < n; i += every > 1 ? every : 1) {
+		if (c->xkey != NULL)
+			xv = json_object_get(json_array_get(c->rows, i),
+			    c->xkey);
+		w = c->xkey != NULL ? str_width(xv) : 1;
+		half = COL_PX / 2 * (double)(w < maxw ? w : maxw);
+		x = fmin(fmax(f->left + f->gw * ((double)i + 0.5), f->left +
+		    half), CHART_W - 2 - half);
+		if (x - half < right + 8)
+			continue;
+		right = x + half;
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\">", x, f->top + f->height + 16);
+		if (c->xkey != NULL)
+			put_str(fp, xv, maxw, "");
+		else
+			fprintf(fp, "%zu", i + 1);
+		fputs("</text>\n", fp);
+	}
+}
+
+/*
+ * Opens the SVG of a vertical chart, sets f from the rows and draws the
+ * frame: legend, y grid, x labels.
  */
 static void
 vchart_frame(FILE *fp, const struct vchart *c, struct frame *f)
 {
-	size_t n = json_array_size(c->rows), i, maxw = 1, every;
-	double max = 0, v, t;
-	char buf[64];
+	size_t n = json_array_size(c->rows), i, maxw = 1, w;
+	const json_t *row;
+	double max = 0, v;
 	int s;
 
 	for (i = 0; i < n; i++) {
+		row = json_array_get(c->rows, i);
 		for (s = 0; s < c->nser; s++)
-			if (num(json_array_get(c->rows, i), c->ser[s].key, &v) &&
-			    v > max)
+			if (num(row, c->ser[s].key, &v) && v > max)
 				max = v;
-		if (c->xkey != NULL && str_width(json_object_get(
-		    json_array_get(c->rows, i), c->xkey)) > maxw)
-			maxw = str_width(json_object_get(
-			    json_array_get(c->rows, i), c->xkey));
+		if (c->xkey != NULL &&
+		    (w = str_width(json_object_get(row, c->xkey))) > maxw)
+			maxw = w;
 	}
 	nice_scale(&f->sc, max, c->unit);
 	f->left = c->unit == U_SECONDS ? 58 : 48;
@@ -447,36 +520,12 @@ vchart_frame(FILE *fp, const struct vchart *c, struct frame *f)
 	f->width = CHART_W - f->left - 10;
 	f->height = 180;
 	f->gw = f->width / (double)(n > 0 ? n : 1);
-	if (maxw > 12)
-		maxw = 12;
-	every = (size_t)ceil((double)n * (COL_PX * (double)maxw + 10) /
-	    f->width);
-	if (every < 1)
-		every = 1;
 
 	svg_open(fp, CHART_W, (int)(f->top + f->height + 30), c->title);
 	if (c->nser > 1)
 		svg_legend(fp, f->left, c->ser, c->nser);
-	for (t = 0; t <= f->sc.top + f->sc.step / 2; t += f->sc.step) {
-		fmt_value(buf, sizeof(buf), t, c->unit);
-		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"%s\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-		    f->left, f->left + f->width, fy(f, t), fy(f, t),
-		    t == 0 ? "#8a9099" : "#eceef1", f->left - 6, fy(f, t) + 4,
-		    buf);
-	}
-	for (i = 0; i < n; i += every) {
-		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
-		    "text-anchor=\"middle\">", f->left + f->gw * ((double)i +
-		    0.5), f->top + f->height + 16);
-		if (c->xkey != NULL)
-			put_str(fp, json_object_get(json_array_get(c->rows, i),
-			    c->xkey), maxw, "");
-		else
-			fprintf(fp, "%zu", i + 1);
-		fputs("</text>\n", fp);
-	}
+	svg_y_axis(fp, c, f);
+	svg_x_labels(fp, c, f, maxw < 12 ? maxw : 12);
 }
 
 /*
@@ -494,13 +543,14 @@ svg_bar_chart(FILE *fp, const struct vchart *c)
 	int s, labels = n * (size_t)c->nser <= 12;
 
 	vchart_frame(fp, c, &f);
-	bw = f.gw * 0.8 / c->nser;
+	bw = fmin(f.gw * 0.8 / c->nser, 48);
 	for (i = 0; i < n; i++) {
 		row = json_array_get(c->rows, i);
 		for (s = 0; s < c->nser; s++) {
 			if (!num(row, c->ser[s].key, &v) || v <= 0)
 				continue;
-			x = f.left + f.gw * ((double)i + 0.1) + bw * s;
+			x = f.left + f.gw * ((double)i + 0.5) -
+			    bw * c->nser / 2 + bw * s;
 			fmt_value(buf, sizeof(buf), v, c->unit);
 			fprintf(fp, "<rect class=\"mark\" x=\"%.1f\" "
 			    "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -710,7 +760,8 @@ panel_volume(FILE *fp, const json_t *dash)
 	struct vchart c = {"Tickets created and resolved per period",
 	    json_object_get(dash, "volume"), "period", ser, 2, U_COUNT};
 
-	panel_vchart(fp, "Volume", &c, 0);
+	/* Bars for a month of days or fewer, else lines. */
+	panel_vchart(fp, "Volume", &c, json_array_size(c.rows) > 31);
 }
 
 /* FRT or resolution time, p50 and p90 per period (key: frt, resolution). */
@@ -797,12 +848,14 @@ svg_sla_chart(FILE *fp, const json_t *rows)
 		fmt_count(br, sizeof(br), num0(row, "breached"));
 		xm = x0 + (x1 - x0) * pct / 100;
 		if (pct > 0)
-			fprintf(fp, "<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" "
+			fprintf(fp, "<rect class=\"mark\" x=\"%.1f\" "
+			    "y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"16\" fill=\"%s\">"
 			    "<title>%s met</title></rect>\n", x0, y, xm - x0,
 			    GREEN, met);
 		if (pct < 100)
-			fprintf(fp, "<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" "
+			fprintf(fp, "<rect class=\"mark\" x=\"%.1f\" "
+			    "y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"16\" fill=\"%s\">"
 			    "<title>%s breached</title></rect>\n", xm, y,
 			    x1 - xm, RED, br);
@@ -844,6 +897,16 @@ panel_backlog(FILE *fp, const json_t *dash)
 	panel_vchart(fp, "Backlog by age", &c, 0);
 }
 
+/* "1 response", "40 responses". */
+static void
+fmt_responses(char *buf, size_t n, double v)
+{
+	char c[64];
+
+	fmt_count(c, sizeof(c), v);
+	snprintf(buf, n, "%s response%s", c, strcmp(c, "1") == 0 ? "" : "s");
+}
+
 /* CSAT: responses per score 1..5, the share satisfied and the mean. */
 static void
 panel_csat(FILE *fp, const json_t *dash)
@@ -854,7 +917,7 @@ panel_csat(FILE *fp, const json_t *dash)
 	const json_t *csat = json_object_get(dash, "csat");
 	struct vchart c = {"CSAT responses per score (1 to 5)",
 	    json_object_get(csat, "scores"), NULL, ser, 1, U_COUNT};
-	char pct[64], mean[64], count[64];
+	char pct[64], mean[64], count[80];
 	double v;
 
 	panel_open(fp, "Customer satisfaction (CSAT)", 0);
@@ -869,10 +932,10 @@ panel_csat(FILE *fp, const json_t *dash)
 			fmt_value(pct, sizeof(pct), v, U_PERCENT);
 		if (num(csat, "mean", &v))
 			fmt_value(mean, sizeof(mean), v, U_SCORE);
-		fmt_count(count, sizeof(count), num0(csat, "count"));
+		fmt_responses(count, sizeof(count), num0(csat, "count"));
 		fprintf(fp, "<p class=\"caption\">CSAT <b>%s</b> satisfied "
-		    "(4 or 5) \xc2\xb7 mean <b>%s</b> \xc2\xb7 %s responses"
-		    "</p>\n", pct, mean, count);
+		    "(4 or 5) \xc2\xb7 mean <b>%s</b> \xc2\xb7 %s</p>\n", pct,
+		    mean, count);
 	}
 	panel_close(fp);
 }
@@ -888,7 +951,7 @@ svg_nps_chart(FILE *fp, const json_t *nps)
 		{"passives", "Passives (7-8)", GREY},
 		{"promoters", "Promoters (9-10)", GREEN},
 	};
-	const double x0 = 12, x1 = CHART_W - 12, y = 44;
+	const double x0 = 16, x1 = CHART_W - 20, y = 44;
 	double total = 0, x = x0, w, v;
 	char buf[64];
 	size_t i;
@@ -927,14 +990,17 @@ static void
 panel_nps(FILE *fp, const json_t *dash)
 {
 	const json_t *nps = json_object_get(dash, "nps");
-	char count[64];
+	double total = fmax(num0(nps, "promoters"), 0) +
+	    fmax(num0(nps, "passives"), 0) + fmax(num0(nps, "detractors"), 0);
+	char count[80];
 
 	panel_open(fp, "Net promoter score (NPS)", 0);
-	if (num0(nps, "promoters") > 0 || num0(nps, "passives") > 0 ||
-	    num0(nps, "detractors") > 0) {
+	if (total > 0) {
 		svg_nps_chart(fp, nps);
-		fmt_count(count, sizeof(count), num0(nps, "count"));
-		fprintf(fp, "<p class=\"caption\">%s responses</p>\n", count);
+		/* "count" when there is one, else the sum of the three. */
+		(void)num(nps, "count", &total);
+		fmt_responses(count, sizeof(count), total);
+		fprintf(fp, "<p class=\"caption\">%s</p>\n", count);
 	} else
 		nodata(fp);
 	panel_close(fp);
@@ -954,6 +1020,7 @@ svg_hbar_chart(FILE *fp, const char *title, const json_t *rows,
 	struct scale sc;
 	char buf[64];
 	const json_t *row;
+	int k;
 
 	json_array_foreach(rows, i, row) {
 		v = fmax(num0(row, "count"), 0);
@@ -967,8 +1034,9 @@ svg_hbar_chart(FILE *fp, const char *title, const json_t *rows,
 		max = other;
 	nice_scale(&sc, max, U_COUNT);
 	svg_open(fp, CHART_W, (int)(top + rh * (double)shown + 22), title);
-	for (v = 0; v <= sc.top + sc.step / 2; v += sc.step) {
-		fmt_count(buf, sizeof(buf), v);
+	for (k = 0; k <= sc.nstep; k++) {
+		v = k * sc.step;
+		fmt_tick(buf, sizeof(buf), v, U_COUNT);
 		x = x0 + (x1 - x0) * v / sc.top;
 		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" "
@@ -1054,7 +1122,8 @@ panel_agents(FILE *fp, const json_t *dash)
 		panel_close(fp);
 		return;
 	}
-	fputs("<table class=\"agents\">\n<thead><tr><th>Assignee</th>"
+	fputs("<div class=\"scroll\"><table class=\"agents\">\n"
+	    "<thead><tr><th>Assignee</th>"
 	    "<th>Assigned</th><th>Resolved</th><th>Replies</th>"
 	    "<th>Open</th><th>FRT p50</th><th>CSAT</th></tr></thead>\n"
 	    "<tbody>\n", fp);
@@ -1071,7 +1140,7 @@ panel_agents(FILE *fp, const json_t *dash)
 		put_cell(fp, row, "csat", U_PERCENT);
 		fputs("</tr>\n", fp);
 	}
-	fputs("</tbody>\n</table>\n", fp);
+	fputs("</tbody>\n</table></div>\n", fp);
 	panel_close(fp);
 }
 

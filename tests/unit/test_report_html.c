@@ -229,6 +229,7 @@ test_full(const char *sample)
 	CHECK(strstr(s, ">Created</text>") && strstr(s, ">Resolved</text>"));
 	CHECK_INT(count(s, n, ">p50</text>"), 2);
 	CHECK(strstr(s, "CSAT <b>87.5%</b>") && strstr(s, "<b>4.21</b>"));
+	CHECK(strstr(s, "\xc2\xb7 40 responses</p>"));
 	CHECK(strstr(s, "NPS +12.5"));
 	CHECK(strstr(s, "1\xe2\x80\xaf" "010 met \xc2\xb7 202 breached"));
 	CHECK(strstr(s, ">First response</text>"));
