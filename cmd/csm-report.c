@@ -157,9 +157,15 @@ parse(int argc, char **argv, struct opts *o)
 			o->config = optarg;
 			break;
 		case 'm':
+			if (o->q.metrics != NULL)
+				cmd_usage_error("-m: given twice (list the "
+				    "metrics with commas: -m frt,csat)");
 			o->q.metrics = optarg;
 			break;
 		case 'b':
+			if (o->q.by != NULL)
+				cmd_usage_error("--by: given twice (list the "
+				    "fields with commas: --by category,month)");
 			o->q.by = optarg;
 			break;
 		case 'w':
@@ -216,7 +222,7 @@ parse(int argc, char **argv, struct opts *o)
 
 /* What each command takes: a usage error for what it does not. */
 static void
-check_args(const struct opts *o, int argc)
+check_args(const struct opts *o, int argc, const char *first)
 {
 	const char *name = commands[o->cmd];
 	int grouped = o->cmd == C_METRICS;
@@ -227,10 +233,11 @@ check_args(const struct opts *o, int argc)
 		    C_CUSTOMER ? "customer (id, phone, e-mail or WeChat id)" :
 		    o->cmd == C_TICKET ? "ticket id" : "table: tickets, "
 		    "messages, events or customers");
-	if ((o->cmd == C_METRICS || o->cmd == C_DASHBOARD) && argc > 0)
+	if (o->cmd == C_METRICS && argc > 0)
 		cmd_usage_error("unknown command '%s' (expected customer, "
-		    "ticket, export or dashboard)", o->cmd == C_METRICS ?
-		    "" : name);
+		    "ticket, export or dashboard)", first);
+	if (o->cmd == C_DASHBOARD && argc > 0)
+		cmd_usage_error("dashboard: takes no operand");
 	if (!grouped && (o->q.metrics != NULL || o->q.by != NULL ||
 	    o->q.top != 0 || o->q.fcr != NULL))
 		cmd_usage_error("%s: -m, --by, --top and --fcr-definition "
@@ -405,7 +412,9 @@ write_table(const json_t *tab, const char *kind, int fmt, unsigned wflags)
 		if (csm_writer_flush(w, &eno, &err) < 0)
 			break;
 	}
-	if (eno == 0 && csm_writer_finish(w, &eno, &err) < 0 && eno != EPIPE)
+	if (eno == 0)
+		csm_writer_finish(w, &eno, &err);
+	if (eno != 0 && eno != EPIPE)
 		cmd_die(EX_IOERR_, "%s", err.msg);
 	csm_writer_free(w);
 	free(names);
@@ -549,7 +558,7 @@ main(int argc, char **argv)
 	if (t.o.out == -1)
 		t.o.out = t.o.cmd == C_DASHBOARD ? OUT_HTML :
 		    isatty(STDOUT_FILENO) ? CSM_FMT_TABLE : CSM_FMT_JSONL;
-	check_args(&t.o, argc);
+	check_args(&t.o, argc, argc > 0 ? argv[0] : "");
 	setup(&t);
 	switch (t.o.cmd) {
 	case C_CUSTOMER:

@@ -22,6 +22,7 @@ static const char usage_text[] =
 "            survey answers into the store\n"
 "  route     run the rules on tickets and assign them to agents\n"
 "  sla       keep SLA promises: due times, warnings, breaches\n"
+"  report    metrics, customer and ticket views, exports, the dashboard\n"
 "  backup    copy the store, online, into a new file\n"
 "\n"
 "'csm COMMAND --help' and csm-COMMAND(1) tell more; csm(7) is the\n"

@@ -15,11 +15,12 @@
 # To add a tool csm-foo: add "foo" to _csm_tools, then write
 # _csm_long_foo, _csm_short_foo and _csm_arg_foo as for ingest below; a
 # tool whose first word may be a command (csm-sla sweep) lists them in
-# _csm_subcommands_foo.
+# _csm_subcommands_foo; one whose words are not files (csm-report export
+# tickets) completes them in _csm_operand_foo.
 
 # The tools, each a program csm-TOOL, and the commands built into csm,
 # which are no program of their own.
-_csm_tools='ingest route sla'
+_csm_tools='ingest route sla report'
 _csm_builtins='backup'
 _csm_commands="$_csm_tools $_csm_builtins"
 
@@ -147,6 +148,59 @@ _csm_arg_sla()
 	esac
 }
 
+# csm-report, as csm-sla above; its words are commands and tables, not
+# files.
+_csm_long_report='--db= --config= --metrics= --by= --where= --since= --until=
+	--top= --calendar= --fcr-definition= --redact --now= --output= --bom --crlf
+	--excel-safe --color= --help --version'
+_csm_short_report='c:m:b:w:o:hV'
+_csm_subcommands_report='customer ticket export dashboard'
+
+_csm_arg_report()
+{
+	case $1 in
+	--db | -c | --config)
+		_csm_files
+		;;
+	-m | --metrics)
+		_csm_list 'created resolved reopened frt resolution
+		    first_resolution fcr csat nps sla backlog workload'
+		;;
+	-o | --output)
+		_csm_words 'table jsonl csv tsv xlsx html'
+		;;
+	--fcr-definition)
+		_csm_words 'one-touch at-most-one-reply no-reopen no-follow-up'
+		;;
+	--color)
+		_csm_words 'auto always never'
+		;;
+	-b | --by | -w | --where | --since | --until | --top | --calendar | --now)
+		COMPREPLY=() # free text: fields, an expression, a time, a number
+		;;
+	*)
+		return 1
+		;;
+	esac
+}
+
+# _csm_operand_report WORD...: complete the word after the words WORD...
+# that are not options: a command first, then export's table.
+_csm_operand_report()
+{
+	case $#:${1-} in
+	0:)
+		_csm_words "$_csm_subcommands_report"
+		;;
+	1:export)
+		_csm_words 'tickets messages events customers'
+		;;
+	*)
+		COMPREPLY=() # a customer, a ticket id, or nothing more
+		;;
+	esac
+}
+
 # Everything below is shared by all tools.
 
 # _csm_words WORDS: the WORDS that start with $cur.
@@ -224,7 +278,8 @@ _csm_tool()
 	local tool=$1 shortvar=_csm_short_${1//-/_} argfn=_csm_arg_${1//-/_}
 	local longvar=_csm_long_${1//-/_} short long all w i j pending=''
 	local subvar=_csm_subcommands_${1//-/_} words_seen=0
-	local -a subs
+	local opfn=_csm_operand_${1//-/_}
+	local -a subs operands=()
 
 	short=${!shortvar-}
 	_csm_long "$tool"
@@ -256,6 +311,7 @@ _csm_tool()
 			;;
 		*)
 			words_seen=1
+			operands+=("$w")
 			;;
 		esac
 	done
@@ -278,6 +334,11 @@ _csm_tool()
 		_csm_words "$long $short"
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
 		    compopt -o nospace 2>/dev/null
+		return
+	fi
+	# A tool whose words are not files completes them itself.
+	if declare -F "$opfn" >/dev/null; then
+		"$opfn" "${operands[@]}"
 		return
 	fi
 	# The first word of a tool with commands: a command, or a file.

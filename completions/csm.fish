@@ -6,6 +6,7 @@ complete -c csm -f
 complete -c csm -n __fish_use_subcommand -a ingest -d 'Take tickets, messages, events, customers, orders and survey answers into the store'
 complete -c csm -n __fish_use_subcommand -a route -d 'Run the rules on tickets and assign them to agents'
 complete -c csm -n __fish_use_subcommand -a sla -d 'Keep SLA promises: due times, warnings, breaches'
+complete -c csm -n __fish_use_subcommand -a report -d 'Metrics, customer and ticket views, exports, the dashboard'
 complete -c csm -n __fish_use_subcommand -a backup -d 'Copy the store, online, into a new file'
 complete -c csm -n __fish_use_subcommand -s h -l help -d 'Show the help'
 complete -c csm -n __fish_use_subcommand -s V -l version -d 'Print the version'

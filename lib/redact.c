@@ -276,14 +276,35 @@ pseudonym(const struct csm_redactor *r, int kind, const char *s,
 static int
 redact_obj(const struct csm_redactor *r, json_t *o, int depth);
 
+/* Each value of an array of identities (a customer's phones) as its
+ * pseudonym, anything but a string as "***". */
+static int
+pseudonyms(const struct csm_redactor *r, int kind, json_t *a)
+{
+	json_t *v, *p;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		p = json_is_string(v) ? pseudonym(r, kind,
+		    json_string_value(v), json_string_length(v)) :
+		    json_string("***");
+		if (p == NULL || json_array_set_new(a, i, p) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 redact_value(const struct csm_redactor *r, json_t *o, const char *key,
     json_t *v, int depth)
 {
 	int kind;
 
+	/* An identity by its record field (crm_id) or, in a customer's
+	 * identities object, by its stored name (crm). */
 	for (kind = 0; kind < CSM_NIDKINDS; kind++)
-		if (strcmp(key, csm_id_field(kind)) == 0)
+		if (strcmp(key, csm_id_field(kind)) == 0 ||
+		    strcmp(key, csm_id_name(kind)) == 0)
 			break;
 	if (kind < CSM_NIDKINDS) {
 		json_t *p;
@@ -293,6 +314,8 @@ redact_value(const struct csm_redactor *r, json_t *o, const char *key,
 			    json_string_length(v));
 		else if (json_is_null(v))
 			return 0;
+		else if (json_is_array(v))
+			return pseudonyms(r, kind, v);
 		else
 			p = json_string("***");
 		return p == NULL ? -1 : json_object_set_new(o, key, p);

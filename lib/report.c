@@ -33,7 +33,7 @@ idset_has(const struct idset *s, int64_t id)
 static int
 idset_add(struct idset *s, int64_t id)
 {
-	if (id > s->max) {
+	if (s->bits == NULL || id > s->max) {
 		int64_t max = s->max ? s->max : 1023;
 		unsigned char *p;
 

@@ -35,6 +35,7 @@ struct xport {
 	struct csm_writer		*w;
 	struct csm_expr_ctx		 ctx;
 	int				*eno;
+	const char			*type;	/* written first, or NULL */
 };
 
 /* Writes rec (borrowed) if where matches it, redacted on a copy. */
@@ -61,6 +62,8 @@ put(struct xport *x, const json_t *rec, struct csm_err *err)
 		rec = copy;
 	}
 	csm_writer_begin(x->w);
+	if (x->type != NULL)
+		csm_writer_str(x->w, "type", x->type, strlen(x->type));
 	json_object_foreach((json_t *)(uintptr_t)rec, k, v)
 		csm_writer_json(x->w, k, v);
 	csm_writer_end(x->w);
@@ -105,9 +108,11 @@ tickets(struct xport *x, int kind, struct csm_err *err)
 
 			/* The iteration matched it already. */
 			x->where = NULL;
+			x->type = "ticket";
 			rc = (rec = csm_ticket_record(x->d, t, err)) == NULL ?
 			    -1 : put(x, rec, err);
 			x->where = w;
+			x->type = NULL;
 		} else if (kind == X_MESSAGES)
 			rc = csm_ticket_messages(x->d, csm_ticket_id(t), &arr,
 			    err) < 0 ? -1 : put_all(x, arr, err);

@@ -474,6 +474,9 @@ metric_part(struct out *o, const struct rspec *sp, int i, struct rgroup *r,
 	case RM_CREATED:
 	case RM_RESOLVED:
 	case RM_REOPENED:
+		/* Workload wrote resolved already. */
+		if (m == RM_RESOLVED && seen(sp, i, RM_WORKLOAD))
+			break;
 		if (!row)
 			col(o, csm_report_metric_names()[m], "int");
 		else

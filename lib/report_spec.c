@@ -224,6 +224,37 @@ listed(const char *name, const char *const *list)
 	return 0;
 }
 
+/* Whether a and b (of one length) differ by one letter or by two
+ * neighbours swapped: a typo, not another name. */
+static int
+near_miss(const char *a, const char *b)
+{
+	size_t n = strlen(a), i, diff = 0, first = 0;
+
+	if (n != strlen(b) || n < 4)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i] && diff++ == 0)
+			first = i;
+	return diff == 1 || (diff == 2 && first + 1 < n &&
+	    a[first] == b[first + 1] && a[first + 1] == b[first]);
+}
+
+/* A custom field's name a typo away from a ticket field's (--by
+ * categroy): -1 with err, else 0.  esc: the name, escaped. */
+static int
+typo_of_field(const char *name, const char *esc, struct csm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ticket_cols) / sizeof(ticket_cols[0]); i++)
+		if (near_miss(name, ticket_cols[i].name))
+			return csm_err_set(err, CSM_EUSAGE, "--by: unknown "
+			    "field '%s' (did you mean '%s'?)", esc,
+			    ticket_cols[i].name);
+	return 0;
+}
+
 /* The key for one --by name; -1 with err for a name that has no single
  * value. */
 static int
@@ -245,6 +276,8 @@ parse_key(struct rkey *k, const char *name, struct csm_err *err)
 		return csm_err_set(err, CSM_EUSAGE, "--by: '%s' has no "
 		    "value to group by (group by a field such as category, "
 		    "or by day, week or month)", esc);
+	if (strchr(name, '.') == NULL && typo_of_field(name, esc, err) < 0)
+		return -1;
 	if (strncmp(name, "customer.", 9) == 0 && name[9] != '\0') {
 		for (i = 0; i < sizeof(customer_cols) /
 		    sizeof(customer_cols[0]); i++)
@@ -343,7 +376,7 @@ static const char sql_replies[] =
 static const char sql_followups[] =
     ", (SELECT count(*) FROM messages INDEXED BY messages_clock "
     "WHERE ticket = t.id AND auto = 0 AND (direction = 'in' OR "
-    "public = 1) AND direction = 'in')";
+    "public = 1) AND direction = 'in' AND at > t.created_at)";
 static const char sql_csat[] =
     ", (SELECT score FROM surveys s WHERE s.ticket = t.id AND "
     "s.kind = 'csat')";

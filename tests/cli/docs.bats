@@ -116,7 +116,7 @@ EOF
 	run2 bash -c 'source "$1"; complete -p' _ "$top/completions/csm.bash"
 	[ "$status" -eq 0 ]
 	names=$(printf '%s\n' "$out" | awk '{ print $NF }' | sort)
-	[ "$names" = "$(printf '%s\n' csm csm-ingest csm-route csm-sla)" ]
+	[ "$names" = "$(printf '%s\n' csm csm-ingest csm-report csm-route csm-sla)" ]
 	for n in $names; do
 		[ -x "$CSM_BIN/$n" ]
 	done

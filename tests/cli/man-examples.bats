@@ -31,6 +31,10 @@ load man-examples
 	man_examples man/csm-sla.1
 }
 
+@test "man/csm-report.1: the examples run as shown" {
+	man_examples man/csm-report.1
+}
+
 @test "man/csm-records.5: the examples run as shown" {
 	man_examples man/csm-records.5
 }
