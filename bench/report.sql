@@ -3,13 +3,13 @@
 --
 --   csm-report -m frt,resolution --by category,month -o csv --until UNTIL
 --
--- with [core] timezone = UTC (months of created_at in UTC).  bench/run
--- gives the until as the parameter @until, in UTC seconds:
+-- with [core] timezone = UTC (months of created_at in UTC), the until
+-- being the one in unixepoch() below, which bench/run reads from here:
 --
---   sqlite3 -cmd '.parameter set @until 1798761600' DB <bench/report.sql
+--   sqlite3 DB <bench/report.sql
 --
--- The cohort: the tickets not merged into another, created before
--- @until.  Per category and month of creation, for each of the two
+-- The cohort: the tickets not merged into another, created before the
+-- until.  Per category and month of creation, for each of the two
 -- times (seconds):
 --   frt         first_response_at - created_at, where there is one;
 --   resolution  resolved_at - created_at of the resolved and closed
@@ -24,7 +24,12 @@
 -- a byte over 0x7f (支付失败 as "支付失败"): a field is quoted only if it
 -- holds a comma, a quote, CR or LF (RFC 4180, as csm writes it), and NULL
 -- is an empty field.
+--
+-- The settings are those of csm's store (lib/store.c): a 32 MB page
+-- cache and temporary storage in memory, where the window sorts spill.
 
+PRAGMA cache_size = -32768;
+PRAGMA temp_store = MEMORY;
 .headers on
 .mode list
 .separator , "\n"
@@ -37,7 +42,8 @@ WITH cohort AS (
          CASE WHEN status IN ('resolved', 'closed')
               THEN resolved_at - created_at END AS resolution
     FROM tickets
-   WHERE merged_into IS NULL AND created_at < @until
+   WHERE merged_into IS NULL
+     AND created_at < unixepoch('2027-01-01T00:00:00Z')
 ),
 -- Each time with its rank in its group and the group's count.
 frt AS (
