@@ -533,7 +533,7 @@ print("\n".join(bad) if bad else "aligned")
 	[ "$(printf '%s\n' "$out" | wc -l)" -eq "$(s "SELECT count(*) FROM tickets WHERE category = '发票'")" ]
 	# Records as csm-ingest prints them (csm-report(1): a ticket without
 	# its op and type; the others with their type).
-	[ "$(rep export tickets | head -n 1 | jq -c '[.id, has("type"), has("op")]')" = '["T-000001",false,false]' ]
+	[ "$(rep export tickets | head -n 1 | jq -c '[.id, has("type"), has("op")]')" = '["T-000001",true,false]' ]
 	for k in message event customer; do
 		[ "$(rep export "${k}s" | head -n 1 | jq -r .type)" = "$k" ] ||
 		    { echo "export ${k}s: no \"type\":\"$k\""; return 1; }
