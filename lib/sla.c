@@ -134,6 +134,27 @@ policy_of(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 }
 
 /*
+ * The status a ticket was created in, st, into h.  A ticket that came in
+ * resolved or closed with a resolved time after its creation (history
+ * imported with its final status: no event tells when it was resolved)
+ * was open until that time, when it is before the first status event
+ * (then) known.  0, or -1 when out of memory.
+ */
+static int
+initial(struct sla_hist *h, const struct trow *row, int st, int64_t then)
+{
+	int64_t r = row->i[TC_RESOLVED_AT];
+
+	if (st < 0)
+		st = CSM_ST_OPEN;
+	if ((st == CSM_ST_RESOLVED || st == CSM_ST_CLOSED) && r > h->created &&
+	    (then == 0 || r <= then))
+		return sla_hist_step(h, h->created, CSM_ST_OPEN) < 0 ? -1 :
+		    sla_hist_step(h, r, st);
+	return sla_hist_step(h, h->created, st);
+}
+
+/*
  * Reads t's history up to now into h: its status from creation on (stages
  * count as the status they stand for), the customers' messages and the
  * agents' public replies.  0, or -1 with err.
@@ -163,8 +184,7 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 		if (first) {
 			st = csm_model_status_of(s->model, type,
 			    (const char *)sqlite3_column_text(q, 1));
-			if (sla_hist_step(h, h->created, st < 0 ?
-			    CSM_ST_OPEN : st) < 0)
+			if (initial(h, row, st, at) < 0)
 				goto nomem;
 			first = 0;
 		}
@@ -183,7 +203,7 @@ history(struct csm_sla *s, struct csm_desk *d, struct csm_ticket *t,
 	if (first) {
 		st = csm_model_status_of(s->model, type, row->s[TC_STAGE] ?
 		    row->s[TC_STAGE] : row->s[TC_STATUS]);
-		if (sla_hist_step(h, h->created, st < 0 ? CSM_ST_OPEN : st) < 0)
+		if (initial(h, row, st, 0) < 0)
 			goto nomem;
 	}
 	/* Automatic messages never count, either way; nor do internal

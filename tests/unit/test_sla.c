@@ -318,6 +318,50 @@ test_store(void)
 	csm_sla_free(s);
 }
 
+/*
+ * A ticket imported resolved, with its resolved time and no event of it
+ * (history from another system): open until then, not stopped at its
+ * creation.  Its first response, never given, ends with the resolution.
+ */
+static void
+test_imported(void)
+{
+	struct csm_err err;
+	struct csm_store *st = csm_store_open(":memory:", CSM_STORE_MEMORY,
+	    1000, &err);
+	struct csm_desk *d;
+	struct csm_sla *s = sla_of("[sla \"all\"]\n\tfirst_response = 1h\n"
+	    "\tresolution = 2h\n", &err);
+	struct csm_ticket *t = NULL;
+	json_t *rec, *cl = NULL, *c;
+	size_t i;
+	int breached = 0;
+
+	CHECK(st != NULL && s != NULL);
+	if (st == NULL || s == NULL)
+		return;
+	d = csm_desk_new(st, model, "test", MON + 20 * H, &err);
+	rec = json_pack("{ss ss ss ss ss ss}", "source", "web", "source_id",
+	    "old-1", "subject", "x", "status", "resolved", "created_at",
+	    "2026-11-23T09:00:00Z", "resolved_at", "2026-11-23T12:00:00Z");
+	CHECK(csm_store_begin(st, &err) == 0);
+	CHECK_INT(csm_ticket_create(d, rec, NULL, &t, &err), 1);
+	CHECK(csm_store_commit(st, &err) == 0);
+	json_decref(rec);
+	CHECK_INT(csm_sla_ticket(s, d, t, MON + 20 * H, 0, NULL, &cl, NULL,
+	    &err), 1);
+	CHECK_INT(json_array_size(cl), 2);
+	json_array_foreach(cl, i, c)
+		breached += strcmp(json_string_value(json_object_get(c,
+		    "state")), "breached") == 0;
+	CHECK_INT(breached, 2);
+	json_decref(cl);
+	csm_ticket_free(t);
+	csm_desk_free(d);
+	csm_store_close(st, NULL);
+	csm_sla_free(s);
+}
+
 int
 main(void)
 {
@@ -335,6 +379,7 @@ main(void)
 	test_resolution();
 	test_responses();
 	test_store();
+	test_imported();
 	csm_model_free(model);
 	return TEST_REPORT();
 }
