@@ -710,3 +710,54 @@ print("\n".join(bad) if bad else "aligned")
 	run2 r dashboard -o jsonl
 	[ "$(printf '%s\n' "$out" | jq -r '.categories[].name' | sort | head -n 1)" = '<script>alert(1)</script>' ]
 }
+
+# Grouping and business time on a store of five tickets of its own: ISO
+# weeks at the turn of the year (2025-12-29 is a Monday of 2026-W01;
+# 2027-01-01, a Friday, is in 2026-W53), a customer's tier and a custom
+# field as keys, --top, and the first response in business seconds of a
+# 09:00-18:00 weekday calendar: T1 created Friday 2026-11-20 17:00 and
+# answered Monday 10:00 is 2 days 17 h of calendar time but 2 h (1 h on
+# Friday, 1 h on Monday) of business time.
+@test "--by week (ISO, at the turn of the year), customer.tier and a custom field; --top; --calendar" {
+	db=$BATS_TEST_TMPDIR/w.db conf=$BATS_TEST_TMPDIR/w.conf
+	cat >"$conf" <<-'EOF'
+	[core]
+		timezone = Asia/Shanghai
+	[calendar "office"]
+		timezone = Asia/Shanghai
+		hours = mon-fri 09:00-18:00
+	EOF
+	cat >"$BATS_TEST_TMPDIR/w.jsonl" <<-'EOF'
+	{"type":"customer","phone":"13800000001","tier":"vip"}
+	{"type":"ticket","source":"web","source_id":"1","phone":"13800000001","shop":"north","created_at":"2026-11-20T17:00:00+08:00"}
+	{"type":"message","source":"web","thread_id":"1","direction":"out","author":"a","body":"hi","at":"2026-11-23T10:00:00+08:00"}
+	{"type":"ticket","source":"web","source_id":"2","phone":"13800000002","shop":"north","created_at":"2025-12-29T10:00:00+08:00"}
+	{"type":"ticket","source":"web","source_id":"3","phone":"13800000001","shop":"south","created_at":"2027-01-01T10:00:00+08:00"}
+	{"type":"ticket","source":"web","source_id":"4","created_at":"2026-01-01T10:00:00+08:00"}
+	{"type":"ticket","source":"web","source_id":"5","phone":"13800000002","shop":"north","created_at":"2026-01-04T23:00:00+08:00"}
+	EOF
+	sed -i 's/"thread_id":"1"/"thread_id":"t1"/; s/"source_id":"1",/"source_id":"1","thread_id":"t1",/' "$BATS_TEST_TMPDIR/w.jsonl"
+	run csm-ingest --db "$db" -c "$conf" "$BATS_TEST_TMPDIR/w.jsonl"
+	[ "$status" -eq 0 ]
+	r() {
+		csm-report --db "$db" -c "$conf" --until 2028-01-01 -o csv "$@"
+	}
+	run r -m created --by week
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines week,created 2026-W01,3 2026-W47,1 2026-W53,1)" ]
+	run r -m created --by customer.tier,shop
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines customer.tier,shop,created ,,1 ,north,2 vip,north,1 vip,south,1)" ]
+	run r -m created --by shop --top 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines shop,created north,3)" ]
+	run r -m frt --by day -w 'source_id = "1"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines day,frt_count,frt_mean,frt_p50,frt_p90,frt_max 2026-11-20,1,234000,234000,234000,234000)" ]
+	run r -m frt --by day -w 'source_id = "1"' --calendar office
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines day,frt_count,frt_mean,frt_p50,frt_p90,frt_max 2026-11-20,1,7200,7200,7200,7200)" ]
+	run r -m frt --calendar nowhere
+	[ "$status" -eq 78 ]
+	[ -z "$output" ] || [[ "$output" = *nowhere* ]]
+}
