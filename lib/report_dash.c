@@ -56,7 +56,7 @@ static int
 kpi(json_t *kpis, const json_t *t, const char *col, const char *label,
     const char *unit)
 {
-	return json_array_append_new(kpis, json_pack("{s:s, s:s, s:O, s:s}",
+	return json_array_append_new(kpis, json_pack("{s:s, s:s, s:o, s:s}",
 	    "name", col, "label", label, "value", copy(cell(t, 0, col)),
 	    "unit", unit));
 }
@@ -108,7 +108,7 @@ sla_of(const json_t *t)
 			continue;
 		met = (json_int_t)(json_number_value(pct) * (double)n / 100.0 +
 		    0.5);
-		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:O}",
+		json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:o}",
 		    "target", rspec_sla_targets[i], "met", met, "breached",
 		    n - met, "pct", copy(pct)));
 	}
@@ -126,7 +126,7 @@ backlog_of(const json_t *t)
 	int i;
 
 	for (i = 0; a != NULL && i < 5; i++)
-		json_array_append_new(a, json_pack("{s:s, s:O}", "bucket",
+		json_array_append_new(a, json_pack("{s:s, s:o}", "bucket",
 		    labels[i], "count", copy(cell(t, 0, cols[i]))));
 	return a;
 }
@@ -140,7 +140,7 @@ breakdown(const json_t *t, const char *key)
 
 	for (i = 0; a != NULL && i < nrows(t); i++) {
 		name = cell(t, i, key);
-		json_array_append_new(a, json_pack("{s:O, s:O}", "name",
+		json_array_append_new(a, json_pack("{s:o, s:o}", "name",
 		    json_is_null(name) ? json_string("(none)") : copy(name),
 		    "count", copy(cell(t, i, "created"))));
 	}
@@ -165,13 +165,13 @@ trends(json_t *dash, const json_t *byc, const json_t *byr, const char *unit)
 			    (uintptr_t)p))
 				resolved = json_integer_value(cell(byr, j,
 				    "resolved"));
-		json_array_append_new(vol, json_pack("{s:O, s:O, s:I}",
+		json_array_append_new(vol, json_pack("{s:o, s:o, s:I}",
 		    "period", copy(p), "created", copy(cell(byc, i,
 		    "created")), "resolved", resolved));
-		json_array_append_new(frt, json_pack("{s:O, s:O, s:O}",
+		json_array_append_new(frt, json_pack("{s:o, s:o, s:o}",
 		    "period", copy(p), "p50", copy(cell(byc, i, "frt_p50")),
 		    "p90", copy(cell(byc, i, "frt_p90"))));
-		json_array_append_new(res, json_pack("{s:O, s:O, s:O}",
+		json_array_append_new(res, json_pack("{s:o, s:o, s:o}",
 		    "period", copy(p), "p50", copy(cell(byc, i,
 		    "resolution_p50")), "p90", copy(cell(byc, i,
 		    "resolution_p90"))));
@@ -191,8 +191,8 @@ agents_of(const json_t *t)
 	for (i = 0; a != NULL && i < nrows(t); i++) {
 		if (json_is_null(cell(t, i, "assignee")))
 			continue;
-		json_array_append_new(a, json_pack("{s:O, s:O, s:O, s:O, "
-		    "s:O, s:O, s:O}", "assignee", copy(cell(t, i, "assignee")),
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, "
+		    "s:o, s:o, s:o}", "assignee", copy(cell(t, i, "assignee")),
 		    "assigned", copy(cell(t, i, "assigned")), "resolved",
 		    copy(cell(t, i, "resolved")), "replies", copy(cell(t, i,
 		    "replies")), "open", copy(cell(t, i, "open")), "frt_p50",
@@ -231,12 +231,12 @@ surveys(struct csm_desk *d, const struct csm_report_query *q,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return csm_store_sqlerr(d->st, rc, err);
-	json_object_set_new(dash, "csat", json_pack("{s:O, s:O, s:O, "
+	json_object_set_new(dash, "csat", json_pack("{s:o, s:o, s:o, "
 	    "s:[I,I,I,I,I]}", "pct", copy(cell(tot, 0, "csat")), "mean",
 	    copy(cell(tot, 0, "csat_mean")), "count", copy(cell(tot, 0,
 	    "csat_count")), "scores", csat[0], csat[1], csat[2], csat[3],
 	    csat[4]));
-	json_object_set_new(dash, "nps", json_pack("{s:O, s:O, s:I, s:I, "
+	json_object_set_new(dash, "nps", json_pack("{s:o, s:o, s:I, s:I, "
 	    "s:I}", "nps", copy(cell(tot, 0, "nps")), "count", copy(cell(tot,
 	    0, "nps_count")), "promoters", p, "passives", pas, "detractors",
 	    det));

@@ -365,7 +365,8 @@ time_vals(struct out *o, struct samples *s)
 	double sum = 0;
 	size_t i;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmp64);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp64);
 	for (i = 0; i < s->n; i++)
 		sum += (double)s->v[i];
 	put(o, json_integer((json_int_t)s->n));
