@@ -62,7 +62,8 @@ rgroups_new(const struct rspec *sp, int64_t until, const struct csm_cal *cal)
 	g->until = until;
 	g->cal = cal;
 	g->nbucket = 256;
-	if ((g->bucket = calloc(g->nbucket, sizeof(*g->bucket))) == NULL) {
+	if ((g->bucket = calloc(g->nbucket,
+	    sizeof(struct rgroup *))) == NULL) {
 		free(g);
 		return NULL;
 	}
@@ -134,8 +135,8 @@ hash(const char *s, size_t n)
 static int
 grow(struct rgroups *g)
 {
-	size_t n = g->nbucket * 2, i;
-	struct rgroup **b = calloc(n, sizeof(*b)), *r, *next;
+	size_t n = g->nbucket > 0 ? g->nbucket * 2 : 256, i;
+	struct rgroup **b = calloc(n, sizeof(struct rgroup *)), *r, *next;
 
 	if (b == NULL)
 		return -1;
@@ -581,7 +582,8 @@ by_size(const void *a, const void *b)
 static struct rgroup **
 ordered(struct rgroups *g, long top, size_t *n)
 {
-	struct rgroup **v = malloc((g->n ? g->n : 1) * sizeof(*v)), *r;
+	struct rgroup **v = malloc((g->n ? g->n : 1) *
+	    sizeof(struct rgroup *)), *r;
 	size_t i, k = 0;
 
 	if (v == NULL)
@@ -589,7 +591,7 @@ ordered(struct rgroups *g, long top, size_t *n)
 	for (i = 0; i < g->nbucket; i++)
 		for (r = g->bucket[i]; r != NULL; r = r->next)
 			v[k++] = r;
-	qsort(v, k, sizeof(*v), top > 0 ? by_size : by_key);
+	qsort(v, k, sizeof(struct rgroup *), top > 0 ? by_size : by_key);
 	if (top > 0 && (size_t)top < k)
 		k = (size_t)top;
 	*n = k;
@@ -607,12 +609,13 @@ rgroups_table(struct rgroups *g, long top)
 	const struct rspec *sp = g->sp;
 	struct out o = {json_array(), NULL, 1};
 	json_t *rows = json_array(), *t;
-	struct rgroup **v, *none = NULL;
+	struct rgroup **v;
 	size_t n = 0, i;
 	int k;
 
+	/* No keys and no ticket: the one row, of zeros and nulls. */
 	if (sp->nkey == 0 && g->n == 0 && (encode(&g->scratch, NULL, 0) < 0
-	    || (none = group_of(g)) == NULL))
+	    || group_of(g) == NULL))
 		o.ok = 0;
 	if (!o.ok || (v = ordered(g, top, &n)) == NULL) {
 		json_decref(o.cols);
