@@ -95,6 +95,8 @@ int rgroups_add(struct rgroups *g, const char *const *vals,
 /* The result table (new): {"columns": [...], "rows": [...]}, keeping the
  * top groups by tickets created when top > 0.  NULL when out of memory. */
 json_t *rgroups_table(struct rgroups *g, long top);
+/* The value of column name in row i of table t (borrowed), or NULL. */
+json_t *rtable_cell(const json_t *t, size_t i, const char *name);
 
 /* report.c: a read transaction around a report unless one is open
  * (1 if it began one, 0, or -1 with err), and its end. */

@@ -15,15 +15,7 @@
 static json_t *
 cell(const json_t *t, size_t i, const char *name)
 {
-	const json_t *cols = json_object_get(t, "columns"), *c;
-	size_t j;
-
-	json_array_foreach(cols, j, c)
-		if (strcmp(json_string_value(json_object_get(c, "name")),
-		    name) == 0)
-			return json_array_get(json_array_get(json_object_get(t,
-			    "rows"), i), j);
-	return NULL;
+	return rtable_cell(t, i, name);
 }
 
 static size_t

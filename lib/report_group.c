@@ -644,3 +644,18 @@ rgroups_table(struct rgroups *g, long top)
 	}
 	return t;
 }
+
+/* The value of column name in row i of table t (borrowed), or NULL. */
+json_t *
+rtable_cell(const json_t *t, size_t i, const char *name)
+{
+	const json_t *cols = json_object_get(t, "columns"), *c;
+	size_t j;
+
+	json_array_foreach(cols, j, c)
+		if (strcmp(json_string_value(json_object_get(c, "name")),
+		    name) == 0)
+			return json_array_get(json_array_get(json_object_get(t,
+			    "rows"), i), j);
+	return NULL;
+}

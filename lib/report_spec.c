@@ -301,6 +301,7 @@ static int
 parse_keys(struct rspec *sp, const char *list, struct csm_err *err)
 {
 	const char *p = list;
+	struct rkey *k;
 	char esc[160];
 	int i;
 
@@ -308,18 +309,17 @@ parse_keys(struct rspec *sp, const char *list, struct csm_err *err)
 		if (sp->nkey == RMAX_KEYS)
 			return csm_err_set(err, CSM_EUSAGE, "--by: at most "
 			    "%d fields", RMAX_KEYS);
-		if (next_item(&p, sp->key[sp->nkey].name, sizeof(sp->key[0].name)) < 0)
+		k = &sp->key[sp->nkey];
+		if (next_item(&p, k->name, sizeof(k->name)) < 0)
 			return csm_err_set(err, CSM_EUSAGE, "--by: an empty "
 			    "or too long field name in '%s'", csm_escape(list,
 			    strlen(list), esc, sizeof(esc)));
 		for (i = 0; i < sp->nkey; i++)
-			if (strcmp(sp->key[i].name, sp->key[sp->nkey].name) == 0)
+			if (strcmp(sp->key[i].name, k->name) == 0)
 				return csm_err_set(err, CSM_EUSAGE, "--by: "
-				    "'%s' is given twice", csm_escape(
-				    sp->key[sp->nkey].name, strlen(sp->key[sp->nkey].name),
-				    esc, sizeof(esc)));
-		if (parse_key(&sp->key[sp->nkey], sp->key[sp->nkey].name,
-		    err) < 0)
+				    "'%s' is given twice", csm_escape(k->name,
+				    strlen(k->name), esc, sizeof(esc)));
+		if (parse_key(k, k->name, err) < 0)
 			return -1;
 		sp->nkey++;
 	}

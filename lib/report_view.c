@@ -221,13 +221,29 @@ customer_view(struct csm_desk *d, int64_t id, json_t *out,
 	return 0;
 }
 
-json_t *
-csm_report_customer(struct csm_desk *d, const char *key,
+/* The view of the customer key names into out: 0, or -1 with err. */
+static int
+customer_of(struct csm_desk *d, const char *key, json_t *out,
+    struct csm_err *err)
+{
+	char esc[160];
+	int64_t id;
+	int rc = find_customer(d, key, &id, err);
+
+	if (rc == 0)
+		return csm_err_set(err, CSM_EDATA, "no customer '%s' (give a "
+		    "C-id, a phone, an e-mail address or a WeChat id)",
+		    csm_escape(key, strlen(key), esc, sizeof(esc)));
+	return rc < 0 ? -1 : customer_view(d, id, out, err);
+}
+
+/* A view (fn) in one read transaction: new tables, or NULL with err. */
+static json_t *
+view(struct csm_desk *d, const char *key,
+    int (*fn)(struct csm_desk *, const char *, json_t *, struct csm_err *),
     struct csm_err *err)
 {
 	json_t *out = json_array();
-	char esc[160];
-	int64_t id;
 	int began, rc;
 
 	if (out == NULL) {
@@ -238,19 +254,20 @@ csm_report_customer(struct csm_desk *d, const char *key,
 		json_decref(out);
 		return NULL;
 	}
-	rc = find_customer(d, key, &id, err);
-	if (rc == 0)
-		rc = csm_err_set(err, CSM_EDATA, "no customer '%s' (give a "
-		    "C-id, a phone, an e-mail address or a WeChat id)",
-		    csm_escape(key, strlen(key), esc, sizeof(esc)));
-	if (rc > 0)
-		rc = customer_view(d, id, out, err);
+	rc = fn(d, key, out, err);
 	report_snapshot_end(d->st, began);
 	if (rc < 0) {
 		json_decref(out);
 		return NULL;
 	}
 	return out;
+}
+
+json_t *
+csm_report_customer(struct csm_desk *d, const char *key,
+    struct csm_err *err)
+{
+	return view(d, key, customer_of, err);
 }
 
 /* The ticket's fields as rows of field and value. */
@@ -340,34 +357,27 @@ ticket_view(struct csm_desk *d, struct csm_ticket *tk, json_t *out,
 	return rows(d, s, t, timeline_row, err);
 }
 
-json_t *
-csm_report_ticket(struct csm_desk *d, const char *ref, struct csm_err *err)
+/* The view of the ticket ref names into out: 0, or -1 with err. */
+static int
+ticket_of(struct csm_desk *d, const char *ref, json_t *out,
+    struct csm_err *err)
 {
 	struct csm_ticket *tk = NULL;
-	json_t *out = json_array();
 	int64_t id = csm_ref_parse('T', ref, strlen(ref));
 	char esc[160];
-	int began, rc;
+	int rc = id > 0 ? csm_ticket_load(d, id, 1, &tk, err) : 0;
 
-	if (out == NULL) {
-		oom(err);
-		return NULL;
-	}
-	if ((began = report_snapshot(d->st, err)) < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	rc = id > 0 ? csm_ticket_load(d, id, 1, &tk, err) : 0;
 	if (rc == 0)
-		rc = csm_err_set(err, CSM_EDATA, "no ticket '%s'",
+		return csm_err_set(err, CSM_EDATA, "no ticket '%s'",
 		    csm_escape(ref, strlen(ref), esc, sizeof(esc)));
 	if (rc > 0)
 		rc = ticket_view(d, tk, out, err);
 	csm_ticket_free(tk);
-	report_snapshot_end(d->st, began);
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	return rc < 0 ? -1 : 0;
+}
+
+json_t *
+csm_report_ticket(struct csm_desk *d, const char *ref, struct csm_err *err)
+{
+	return view(d, ref, ticket_of, err);
 }

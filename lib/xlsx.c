@@ -59,7 +59,7 @@ struct xl {
 	lxw_workbook	*wb;		/* ours: workbook_close frees it */
 	lxw_format	*fmt[T_COUNT];	/* owned by wb */
 	lxw_format	*bold;		/* owned by wb */
-	char		*buf;		/* ours: a cell's text, cut or escaped */
+	char		*buf;		/* ours: a cell's text, cut, escaped */
 	size_t		 cap;
 };
 

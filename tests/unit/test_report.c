@@ -10,19 +10,10 @@
 #include "csm_test.h"
 #include "report.h"
 
-/* The value of column name in row i of table t, or NULL. */
 static json_t *
 cell(json_t *t, size_t i, const char *name)
 {
-	json_t *cols = json_object_get(t, "columns"), *c;
-	size_t j;
-
-	json_array_foreach(cols, j, c)
-		if (strcmp(json_string_value(json_object_get(c, "name")),
-		    name) == 0)
-			return json_array_get(json_array_get(json_object_get(t,
-			    "rows"), i), j);
-	return NULL;
+	return rtable_cell(t, i, name);
 }
 
 static json_int_t
