@@ -220,6 +220,11 @@ facts(struct scan *sc, sqlite3_stmt *s, struct rfacts *f,
 	    f->done && first_done(sc->d, f->id, (const char *)
 	    sqlite3_column_text(s, 11), &f->first_done, err) < 0)
 		return -1;
+	/* A ticket taken in resolved has no event of it: its resolved time
+	 * is the first when it comes before any. */
+	if (f->first_done == 0 || (f->resolved != 0 && f->resolved <
+	    f->first_done))
+		f->first_done = f->resolved;
 	return 0;
 }
 

@@ -314,6 +314,10 @@ parse_keys(struct rspec *sp, const char *list, struct csm_err *err)
 			return csm_err_set(err, CSM_EUSAGE, "--by: an empty "
 			    "or too long field name in '%s'", csm_escape(list,
 			    strlen(list), esc, sizeof(esc)));
+		if (!csm_utf8_valid(k->name, strlen(k->name), NULL))
+			return csm_err_set(err, CSM_EUSAGE, "--by: '%s' is not "
+			    "valid UTF-8", csm_escape(k->name, strlen(k->name),
+			    esc, sizeof(esc)));
 		for (i = 0; i < sp->nkey; i++)
 			if (strcmp(sp->key[i].name, k->name) == 0)
 				return csm_err_set(err, CSM_EUSAGE, "--by: "

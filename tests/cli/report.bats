@@ -655,7 +655,11 @@ print("\n".join(bad) if bad else "aligned")
 	[[ "$err" == *"Try 'csm-report --help'."* ]]
 	usage "unknown command 'bogus' (expected customer, ticket, export or dashboard)" bogus
 	# --by given twice: one grouping must not silently replace the other.
-	usage "--by" --by category --by source
+	usage "--by: given twice (list the fields with commas" --by category --by source
+	usage "-m: given twice" -m frt -m csat
+	usage "--by: unknown field 'categroy' (did you mean 'category'?)" --by categroy
+	usage "--by: '\\xff' is not valid UTF-8" --by "$(printf '\377')"
+	usage "-m: an empty or too long metric name" -m frt,
 }
 
 @test "--help; a missing store; xlsx refused on a terminal; a closed pipe; a full disk" {
@@ -760,4 +764,22 @@ print("\n".join(bad) if bad else "aligned")
 	run r -m frt --calendar nowhere
 	[ "$status" -eq 78 ]
 	[ -z "$output" ] || [[ "$output" = *nowhere* ]]
+}
+
+# History imported with its final status: a ticket taken in resolved at
+# 10:00 (no event says when) and closed the next day by an event.  Its
+# first resolution is its resolved time, as its resolution is, not the
+# close: 1 h both.
+@test "a ticket taken in resolved, closed later: first_resolution is its resolved time" {
+	db=$BATS_TEST_TMPDIR/i.db
+	printf '%s\n' '{"type":"ticket","source":"web","source_id":"i1","thread_id":"i1","status":"resolved","created_at":"2026-11-02T09:00:00+08:00","resolved_at":"2026-11-02T10:00:00+08:00"}' \
+	    '{"type":"event","source":"web","thread_id":"i1","action":"status","status":"closed","at":"2026-11-03T10:00:00+08:00"}' \
+	    >"$BATS_TEST_TMPDIR/i.jsonl"
+	run csm-ingest --db "$db" -c "$HAND_CONF" "$BATS_TEST_TMPDIR/i.jsonl"
+	[ "$status" -eq 0 ]
+	run csm-report --db "$db" -c "$HAND_CONF" --until 2027-01-01 -o csv \
+	    -m resolution,first_resolution
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(lines resolution_count,resolution_mean,resolution_p50,resolution_p90,resolution_max,first_resolution_count,first_resolution_mean,first_resolution_p50,first_resolution_p90,first_resolution_max \
+	    1,3600,3600,3600,3600,1,3600,3600,3600,3600)" ]
 }
