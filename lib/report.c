@@ -15,18 +15,20 @@
 #include "desk.h"
 #include "report.h"
 
-/* The tickets --where keeps, as a bitmap of ids. */
+/* The tickets --where keeps, as a bitmap of ids; every ticket when the
+ * set is not on. */
 struct idset {
 	unsigned char	*bits;
 	int64_t		 max;
+	int		 on;
 };
 
 static int
 idset_has(const struct idset *s, int64_t id)
 {
-	if (s->bits == NULL)
+	if (!s->on)
 		return 1;
-	return id >= 0 && id <= s->max &&
+	return s->bits != NULL && id >= 0 && id <= s->max &&
 	    (s->bits[id >> 3] & (1u << (id & 7))) != 0;
 }
 
@@ -63,12 +65,7 @@ matching(struct csm_desk *d, const struct csm_expr *where, struct idset *s,
 	q.where = where;
 	if ((it = csm_ticket_iter_new(d, &q, err)) == NULL)
 		return -1;
-	/* An empty set still filters: every id is out. */
-	if (idset_add(s, 0) < 0) {
-		csm_ticket_iter_free(it);
-		return csm_err_set(err, CSM_EINTERNAL, "out of memory");
-	}
-	s->bits[0] = 0;
+	s->on = 1;
 	while ((rc = csm_ticket_iter_next(it, &t, err)) == 1)
 		if (idset_add(s, csm_ticket_id(t)) < 0) {
 			rc = csm_err_set(err, CSM_EINTERNAL, "out of memory");

@@ -67,7 +67,7 @@ void rspec_free(struct rspec *sp);
 char *rspec_sql(const struct rspec *sp);
 /* The FCR definition named s: FCR_*, or -1. */
 int rspec_fcr(const char *s);
-extern const char *const rspec_fcr_names[NFCR];
+extern const char *const rspec_fcr_names[NFCR + 1];
 extern const char *const rspec_sla_targets[NRSLA];
 
 /* One ticket's facts, as the scan reads them. */

@@ -35,18 +35,19 @@ struct xport {
 	struct csm_writer		*w;
 	struct csm_expr_ctx		 ctx;
 	int				*eno;
-	const char			*type;	/* written first, or NULL */
 };
 
-/* Writes rec (borrowed) if where matches it, redacted on a copy. */
+/* Writes rec (borrowed), its "type" first unless NULL, if where matches
+ * it (unless matched already), redacted on a copy. */
 static int
-put(struct xport *x, const json_t *rec, struct csm_err *err)
+put(struct xport *x, const json_t *rec, const char *type, int matched,
+    struct csm_err *err)
 {
 	json_t *copy = NULL, *v;
 	const char *k;
 	int rc;
 
-	if (x->where != NULL) {
+	if (x->where != NULL && !matched) {
 		if ((rc = csm_expr_eval(x->where, rec, &x->ctx, err)) < 0)
 			return -1;
 		if (rc == 0)
@@ -62,8 +63,8 @@ put(struct xport *x, const json_t *rec, struct csm_err *err)
 		rec = copy;
 	}
 	csm_writer_begin(x->w);
-	if (x->type != NULL)
-		csm_writer_str(x->w, "type", x->type, strlen(x->type));
+	if (type != NULL)
+		csm_writer_str(x->w, "type", type, strlen(type));
 	json_object_foreach((json_t *)(uintptr_t)rec, k, v)
 		csm_writer_json(x->w, k, v);
 	csm_writer_end(x->w);
@@ -82,7 +83,7 @@ put_all(struct xport *x, json_t *arr, struct csm_err *err)
 	int rc = 0;
 
 	json_array_foreach(arr, i, rec)
-		if ((rc = put(x, rec, err)) < 0)
+		if ((rc = put(x, rec, NULL, 0, err)) < 0)
 			break;
 	json_decref(arr);
 	return rc;
@@ -103,17 +104,11 @@ tickets(struct xport *x, int kind, struct csm_err *err)
 	if ((it = csm_ticket_iter_new(x->d, &q, err)) == NULL)
 		return -1;
 	while ((rc = csm_ticket_iter_next(it, &t, err)) == 1) {
-		if (kind == X_TICKETS) {
-			const struct csm_expr *w = x->where;
-
+		if (kind == X_TICKETS)
 			/* The iteration matched it already. */
-			x->where = NULL;
-			x->type = "ticket";
 			rc = (rec = csm_ticket_record(x->d, t, err)) == NULL ?
-			    -1 : put(x, rec, err);
-			x->where = w;
-			x->type = NULL;
-		} else if (kind == X_MESSAGES)
+			    -1 : put(x, rec, "ticket", 1, err);
+		else if (kind == X_MESSAGES)
 			rc = csm_ticket_messages(x->d, csm_ticket_id(t), &arr,
 			    err) < 0 ? -1 : put_all(x, arr, err);
 		else
@@ -182,7 +177,7 @@ customers(struct xport *x, struct csm_err *err)
 			ok = csm_err_set(err, CSM_EINTERNAL, "out of memory");
 			break;
 		}
-		ok = put(x, rec, err);
+		ok = put(x, rec, NULL, 0, err);
 		json_decref(rec);
 		if (ok < 0)
 			break;

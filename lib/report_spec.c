@@ -17,8 +17,8 @@ static const char *const metric_names[NRMETRICS + 1] = {
 	"workload", NULL
 };
 
-const char *const rspec_fcr_names[NFCR] = {
-	"one-touch", "at-most-one-reply", "no-reopen", "no-follow-up"
+const char *const rspec_fcr_names[NFCR + 1] = {
+	"one-touch", "at-most-one-reply", "no-reopen", "no-follow-up", NULL
 };
 
 const char *const rspec_sla_targets[NRSLA] = {
@@ -74,12 +74,7 @@ csm_report_metric_names(void)
 const char *const *
 csm_report_fcr_names(void)
 {
-	static const char *const names[NFCR + 1] = {
-		"one-touch", "at-most-one-reply", "no-reopen", "no-follow-up",
-		NULL
-	};
-
-	return names;
+	return rspec_fcr_names;
 }
 
 int
